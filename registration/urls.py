@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "registration"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Legacy import, export, consent texts and privacy pages (issue 4) live in urls_privacy.
+    path("", include("registration.urls_privacy")),
+]
