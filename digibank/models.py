@@ -77,6 +77,17 @@ class Digibank(models.Model):
     target_unique_visitors = models.PositiveIntegerField(
         _("target of unique visitors"), default=1000
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention period (months)"),
+        default=36,
+        help_text=_("Visitors with no participation for this long are anonymised."),
+    )
+    privacy_contact = models.CharField(
+        _("privacy contact"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who visitors and partners can ask for a copy or erasure of their data."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
