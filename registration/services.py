@@ -14,7 +14,14 @@ from digibank.audit import audit_log
 from digibank.models import Digibank, Location, Organisation
 from registration.exceptions import RegistrationError
 from registration.identity import fold, new_visitor_code, normalise_name, pseudonymous_code
-from registration.models import FormOfService, Participation, ReferrerChannel, Visitor
+from registration.models import (
+    FormOfService,
+    HelpQuestion,
+    Outcome,
+    Participation,
+    ReferrerChannel,
+    Visitor,
+)
 
 
 def visitor_refresh_identity(visitor: Visitor) -> None:
@@ -133,3 +140,58 @@ def participation_cancel(*, participation: Participation, actor: Any) -> None:
             object_repr=str(participation),
         )
         participation.delete()
+
+
+def help_question_record(
+    *,
+    participation: Participation,
+    categories: list,
+    actor: Any,
+    concerned_service: str = "",
+    has_content_side: bool = False,
+    outcome: str = Outcome.SOLVED,
+    referred_to_organisation: Organisation | None = None,
+    referred_to_text: str = "",
+    referred_internal_to: str = "",
+    note: str = "",
+) -> HelpQuestion:
+    """Record what was asked at an individual-support participation, and what came of it."""
+    if participation.form_of_service != FormOfService.INDIVIDUAL_SUPPORT:
+        raise RegistrationError(_("A help question belongs to individual support."))
+    if not categories:
+        raise RegistrationError(_("Choose at least one kind of question."), field="categories")
+    if outcome == Outcome.REFERRED_EXTERNAL and not (
+        referred_to_organisation or referred_to_text.strip()
+    ):
+        raise RegistrationError(
+            _("Say to which organisation you referred."), field="referred_to_text"
+        )
+    if outcome == Outcome.REFERRED_INTERNAL and not referred_internal_to:
+        raise RegistrationError(
+            _("Say to which service you referred."), field="referred_internal_to"
+        )
+    if (
+        referred_to_organisation is not None
+        and referred_to_organisation.digibank_id != participation.digibank_id
+    ):
+        raise RegistrationError(_("This record belongs to another digibank."))
+    with transaction.atomic():
+        question = HelpQuestion.objects.create(
+            participation=participation,
+            concerned_service=concerned_service.strip()[:100],
+            concerned_service_key=fold(concerned_service)[:100],
+            has_content_side=has_content_side,
+            outcome=outcome,
+            referred_to_organisation=referred_to_organisation
+            if outcome == Outcome.REFERRED_EXTERNAL
+            else None,
+            referred_to_text=referred_to_text.strip()[:150]
+            if outcome == Outcome.REFERRED_EXTERNAL
+            else "",
+            referred_internal_to=referred_internal_to
+            if outcome == Outcome.REFERRED_INTERNAL
+            else "",
+            note=note.strip()[:500],
+        )
+        question.categories.set(categories)
+    return question

@@ -47,7 +47,25 @@ def make() -> None:
         subprocess.run(  # noqa: S603
             [sys.executable, str(ROOT / "manage.py"), *common], cwd=ROOT / app, env=env, check=True
         )
+    drop_fuzzy_guesses()
     check(report_only=True)
+
+
+def drop_fuzzy_guesses() -> None:
+    """msgmerge guesses translations for new strings from similar old ones ("fuzzy"); such a
+    guess is often wrong, so it is cleared and the string shows up as untranslated instead."""
+    for po_path in catalogues():
+        po = polib.pofile(str(po_path))
+        changed = False
+        for entry in po:
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+                entry.msgstr = ""
+                entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+                changed = True
+        if changed:
+            po.save()
 
 
 def compile_all() -> None:
