@@ -39,8 +39,10 @@ def has_role(request: HttpRequest, roles: frozenset[str] | set[str]) -> bool:
 def role_required(*roles: str) -> Callable:
     """The view needs a logged-in user whose current membership has one of `roles`.
 
-    Anonymous users go to the login page; a wrong role answers 403. With a digibank role
-    the request carries `request.digibank` (never None) for scoping.
+    Anonymous users go to the login page. A wrong role answers 403 on a page without an
+    object, and 404 on a page of one object (`/locaties/7/`): whether object 7 exists, and in
+    which digibank, is nobody's business but its own members'. With a digibank role the
+    request carries `request.digibank` (never None) for scoping.
     """
     allowed = frozenset(roles)
 
@@ -50,6 +52,8 @@ def role_required(*roles: str) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if current_role(request) not in allowed:
+                if kwargs:
+                    raise Http404
                 raise PermissionDenied
             if allowed & DIGIBANK_ROLES and current_role(request) in DIGIBANK_ROLES:
                 assert request.digibank is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -20,6 +21,7 @@ from digibank.audit import audit_log, changed_fields, snapshot
 from digibank.exceptions import DigibankError
 from digibank.models import Digibank, Invitation, Location, Membership, Organisation, Role, User
 
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DIGIBANK_FIELDS = ["name", "municipalities", "start_date", "target_unique_visitors"]
 LOCATION_FIELDS = [
     "name",
@@ -43,7 +45,7 @@ def digibank_create(
     actor: Any = None,
 ) -> Digibank:
     slug = slug.strip().lower()
-    if not slug or slugify(slug) != slug:
+    if not SLUG_PATTERN.fullmatch(slug):
         raise DigibankError(
             _("The short name may only contain lower-case letters, digits and hyphens."),
             field="slug",
@@ -118,7 +120,8 @@ def location_save(
         location.save()
         audit_log(actor=actor, action="digibank.location.created", obj=location)
         return location
-    before = snapshot(location, LOCATION_FIELDS)
+    # Compare with the stored row: a bound ModelForm has already changed `location` in memory.
+    before = snapshot(Location.objects.select_for_update().get(pk=location.pk), LOCATION_FIELDS)
     for name, value in fields.items():
         setattr(location, name, value)
     location.save()
@@ -144,7 +147,8 @@ def organisation_save(
                 organisation = Organisation.objects.create(digibank=digibank, **fields)
                 audit_log(actor=actor, action="digibank.organisation.created", obj=organisation)
                 return organisation
-            before = snapshot(organisation, ORGANISATION_FIELDS)
+            stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+            before = snapshot(stored, ORGANISATION_FIELDS)
             for key, value in fields.items():
                 setattr(organisation, key, value)
             organisation.save()
