@@ -10,8 +10,10 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         if len(password) < self.min_length:
             raise ValidationError(
                 ngettext(
-                    "This password is too short. It must contain at least %(min_length)d character.",
-                    "This password is too short. It must contain at least %(min_length)d characters.",
+                    "This password is too short. "
+                    "It must contain at least %(min_length)d character.",
+                    "This password is too short. "
+                    "It must contain at least %(min_length)d characters.",
                     self.min_length,
                 ),
                 code="password_too_short",
