@@ -161,3 +161,24 @@ def test_the_desk_location_must_be_one_of_our_own(volunteer_client, location, ot
     )
     assert "Je werkt vandaag in Bibliotheek Tienen." in response.content.decode()
     assert volunteer_client.session["desk_location_id"] == location.pk
+
+
+def test_a_superuser_without_membership_works_as_coordinator_of_a_chosen_digibank(
+    digibank, other_digibank
+):
+    from digibank.totp import totp_activate
+    from tests.factories import TEST_TOTP_SECRET, UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    totp_activate(admin, TEST_TOTP_SECRET)
+    client = client_for(admin)
+    client.post(reverse("digibank:switch_digibank"), {"digibank": other_digibank.pk})
+    assert "Overzicht van Digibank Aalst" in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("digibank:member_list")).status_code == 200
+
+
+def test_a_superuser_must_set_up_two_factor(digibank):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    assert client_for(admin).get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
