@@ -55,7 +55,7 @@ def drop_fuzzy_guesses() -> None:
     """msgmerge guesses translations for new strings from similar old ones ("fuzzy"); such a
     guess is often wrong, so it is cleared and the string shows up as untranslated instead."""
     for po_path in catalogues():
-        po = polib.pofile(str(po_path))
+        po = polib.pofile(str(po_path), wrapwidth=0)
         changed = False
         for entry in po:
             if "fuzzy" in entry.flags:
@@ -70,7 +70,7 @@ def drop_fuzzy_guesses() -> None:
 
 def compile_all() -> None:
     for po_path in catalogues():
-        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+        polib.pofile(str(po_path), wrapwidth=0).save_as_mofile(str(po_path.with_suffix(".mo")))
 
 
 def check(report_only: bool = False) -> None:
@@ -78,7 +78,7 @@ def check(report_only: bool = False) -> None:
     for po_path in catalogues():
         if "/nl/" not in str(po_path):
             continue
-        po = polib.pofile(str(po_path))
+        po = polib.pofile(str(po_path), wrapwidth=0)
         for entry in po:
             if entry.obsolete:
                 continue
@@ -98,7 +98,7 @@ def fill(po_path: str, json_path: str) -> None:
     import json
 
     translations = json.loads(Path(json_path).read_text(encoding="utf-8"))
-    po = polib.pofile(po_path)
+    po = polib.pofile(po_path, wrapwidth=0)
     filled = 0
     for entry in po:
         if entry.msgid in translations and (not entry.translated() or "fuzzy" in entry.flags):
