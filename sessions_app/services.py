@@ -815,7 +815,7 @@ def appointment_set_status(*, appointment: Appointment, status: str, actor: Any)
         raise SessionsError(_("Unknown status."))
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related("location", "visitor", "referrer_organisation")
             .get(pk=appointment.pk)
         )
@@ -898,7 +898,7 @@ def walk_in_set_status(*, walk_in: WalkIn, status: str, actor: Any) -> WalkIn:
         raise SessionsError(_("Unknown status."))
     with transaction.atomic():
         walk_in = (
-            WalkIn.objects.select_for_update()
+            WalkIn.objects.select_for_update(of=("self",))
             .select_related("location__digibank", "visitor")
             .get(pk=walk_in.pk)
         )
