@@ -680,6 +680,12 @@ def appointment_book(
     slot = slot_for(location, starts_at)
     with transaction.atomic():
         Location.objects.select_for_update().get(pk=location.pk)
+        if idempotency_key:
+            existing = Appointment.objects.filter(
+                digibank_id=location.digibank_id, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing
         booked = Appointment.objects.filter(
             location=location, starts_at=starts_at, place__isnull=False
         ).exclude(status=AppointmentStatus.CANCELLED)

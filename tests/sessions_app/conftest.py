@@ -16,9 +16,7 @@ from tests.registration_factories import VisitorFactory
 
 
 def aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(
-        day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
 @pytest.fixture

@@ -43,7 +43,12 @@ def book(location, visitor, user, starts_at, key=None, question="itsme werkt nie
 def test_slots_follow_the_opening_hours(hours, location, next_week):
     slots = selectors.free_slots(location=location, day=next_week)
     assert [s["slot"].starts_at.time() for s in slots] == [
-        dt.time(9), dt.time(9, 30), dt.time(10), dt.time(10, 30), dt.time(11), dt.time(11, 30)
+        dt.time(9),
+        dt.time(9, 30),
+        dt.time(10),
+        dt.time(10, 30),
+        dt.time(11),
+        dt.time(11, 30),
     ]
     assert {s["free"] for s in slots} == {2}
 
@@ -146,7 +151,12 @@ def test_the_same_person_cannot_hold_two_places_in_one_slot(
 
 
 def test_the_confirmation_is_mailed_when_the_visitor_has_an_address(
-    hours, location, next_week, make_visitor, volunteer, mailoutbox,
+    hours,
+    location,
+    next_week,
+    make_visitor,
+    volunteer,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -184,9 +194,7 @@ def test_check_in_writes_an_individual_support_participation(
         )
 
 
-def test_a_no_show_needs_the_time_to_have_come(
-    hours, location, next_week, make_visitor, volunteer
-):
+def test_a_no_show_needs_the_time_to_have_come(hours, location, next_week, make_visitor, volunteer):
     appointment = book(location, make_visitor(), volunteer, aware(next_week, 9))
     with pytest.raises(SessionsError):
         services.appointment_set_status(
@@ -197,18 +205,32 @@ def test_a_no_show_needs_the_time_to_have_come(
 def test_a_home_visit_has_an_address_and_a_digihelper(location, make_visitor, volunteer, next_week):
     with pytest.raises(SessionsError) as error:
         services.home_visit_request(
-            location=location, visitor=make_visitor(), starts_at=aware(next_week, 14), minutes=60,
-            question="Nieuwe smartphone instellen", address=" ", assigned_helper=volunteer,
-            actor=volunteer, membership=membership_of(volunteer),
+            location=location,
+            visitor=make_visitor(),
+            starts_at=aware(next_week, 14),
+            minutes=60,
+            question="Nieuwe smartphone instellen",
+            address=" ",
+            assigned_helper=volunteer,
+            actor=volunteer,
+            membership=membership_of(volunteer),
         )
     assert error.value.field == "address"
     visit = services.home_visit_request(
-        location=location, visitor=make_visitor(), starts_at=aware(next_week, 14), minutes=60,
-        question="Nieuwe smartphone instellen", address="Kerkstraat 1, Tienen",
-        assigned_helper=volunteer, actor=volunteer, membership=membership_of(volunteer),
+        location=location,
+        visitor=make_visitor(),
+        starts_at=aware(next_week, 14),
+        minutes=60,
+        question="Nieuwe smartphone instellen",
+        address="Kerkstraat 1, Tienen",
+        assigned_helper=volunteer,
+        actor=volunteer,
+        membership=membership_of(volunteer),
     )
     assert (visit.kind, visit.place, visit.assigned_helper) == (
-        AppointmentKind.HOME_VISIT, None, volunteer
+        AppointmentKind.HOME_VISIT,
+        None,
+        volunteer,
     )
 
 
@@ -227,31 +249,53 @@ def test_a_helped_walk_in_becomes_a_participation_even_anonymous(location, volun
 
 
 def test_reminders_go_out_once_for_appointments_and_sessions(
-    location, make_visitor, make_activity, make_session, volunteer, mailoutbox,
+    location,
+    make_visitor,
+    make_activity,
+    make_session,
+    volunteer,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with_mail = make_visitor(email="a@example.be")
     Appointment.objects.create(
-        digibank=location.digibank, location=location, visitor=with_mail,
-        starts_at=aware(tomorrow, 9), ends_at=aware(tomorrow, 9, 30), place=1,
-        question="itsme", booked_by_role="volunteer",
+        digibank=location.digibank,
+        location=location,
+        visitor=with_mail,
+        starts_at=aware(tomorrow, 9),
+        ends_at=aware(tomorrow, 9, 30),
+        place=1,
+        question="itsme",
+        booked_by_role="volunteer",
     )
     Appointment.objects.create(  # no e-mail address: no reminder
-        digibank=location.digibank, location=location, visitor=make_visitor(),
-        starts_at=aware(tomorrow, 9), ends_at=aware(tomorrow, 9, 30), place=2,
-        question="itsme", booked_by_role="volunteer",
+        digibank=location.digibank,
+        location=location,
+        visitor=make_visitor(),
+        starts_at=aware(tomorrow, 9),
+        ends_at=aware(tomorrow, 9, 30),
+        place=2,
+        question="itsme",
+        booked_by_role="volunteer",
     )
     activity = make_activity()
     session = make_session(activity, starts_at=aware(tomorrow, 14))
     Enrolment.objects.create(
-        digibank=location.digibank, activity=activity, session=session,
-        visitor=make_visitor(email="b@example.be"), status=EnrolmentStatus.ENROLLED, seat=1,
+        digibank=location.digibank,
+        activity=activity,
+        session=session,
+        visitor=make_visitor(email="b@example.be"),
+        status=EnrolmentStatus.ENROLLED,
+        seat=1,
         enrolled_by_role="volunteer",
     )
     Enrolment.objects.create(  # waiting: no reminder
-        digibank=location.digibank, activity=activity, session=session,
-        visitor=make_visitor(email="c@example.be"), status=EnrolmentStatus.WAITING,
+        digibank=location.digibank,
+        activity=activity,
+        session=session,
+        visitor=make_visitor(email="c@example.be"),
+        status=EnrolmentStatus.WAITING,
         enrolled_by_role="volunteer",
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -266,10 +310,17 @@ def test_indicator_slot_occupancy_matches_hand_counted_numbers(digibank, locatio
     """Week 10 of 2025: Mon 9-12 (6 slots x 2 helpers = 12) + Wed 9-11 (2 slots x 1) = 14.
     Week 11: Monday closed, Wednesday other hours 9-10 with 3 helpers (2 x 3 = 6) = 6.
     Thursday is walk-in only: no slots."""
+
     def add_hours(weekday, start, end, mode, minutes, helpers):
         OpeningHours.objects.create(
-            digibank=digibank, location=location, weekday=weekday, start_time=dt.time(start),
-            end_time=dt.time(end), mode=mode, slot_minutes=minutes, helpers_on_duty=helpers,
+            digibank=digibank,
+            location=location,
+            weekday=weekday,
+            start_time=dt.time(start),
+            end_time=dt.time(end),
+            mode=mode,
+            slot_minutes=minutes,
+            helpers_on_duty=helpers,
         )
 
     add_hours(0, 9, 12, DeskMode.APPOINTMENT, 30, 2)
@@ -279,17 +330,30 @@ def test_indicator_slot_occupancy_matches_hand_counted_numbers(digibank, locatio
         digibank=digibank, location=location, date=dt.date(2025, 3, 10), closed=True
     )
     OpeningException.objects.create(
-        digibank=digibank, location=location, date=dt.date(2025, 3, 12), closed=False,
-        start_time=dt.time(9), end_time=dt.time(10), mode=DeskMode.BOTH, slot_minutes=30,
+        digibank=digibank,
+        location=location,
+        date=dt.date(2025, 3, 12),
+        closed=False,
+        start_time=dt.time(9),
+        end_time=dt.time(10),
+        mode=DeskMode.BOTH,
+        slot_minutes=30,
         helpers_on_duty=3,
     )
+
     def add(day, hour, status, kind=AppointmentKind.DIGIPUNT, place=1, loc=location):
         visitor = VisitorFactory(digibank=loc.digibank)
         Appointment.objects.create(
-            digibank=loc.digibank, location=loc, visitor=visitor, kind=kind,
-            starts_at=aware(day, hour), ends_at=aware(day, hour) + dt.timedelta(minutes=30),
-            place=place if kind == AppointmentKind.DIGIPUNT else None, question="?",
-            status=status, booked_by_role="volunteer",
+            digibank=loc.digibank,
+            location=loc,
+            visitor=visitor,
+            kind=kind,
+            starts_at=aware(day, hour),
+            ends_at=aware(day, hour) + dt.timedelta(minutes=30),
+            place=place if kind == AppointmentKind.DIGIPUNT else None,
+            question="?",
+            status=status,
+            booked_by_role="volunteer",
         )
 
     monday, wednesday = dt.date(2025, 3, 3), dt.date(2025, 3, 12)
@@ -304,24 +368,41 @@ def test_indicator_slot_occupancy_matches_hand_counted_numbers(digibank, locatio
     # Another digibank's busy location is not counted.
     other = LocationFactory(digibank=DigibankFactory())
     OpeningHours.objects.create(
-        digibank=other.digibank, location=other, weekday=0, start_time=dt.time(9),
-        end_time=dt.time(17), mode=DeskMode.APPOINTMENT,
+        digibank=other.digibank,
+        location=other,
+        weekday=0,
+        start_time=dt.time(9),
+        end_time=dt.time(17),
+        mode=DeskMode.APPOINTMENT,
     )
     add(monday, 9, AppointmentStatus.ATTENDED, loc=other)
 
     with CaptureQueriesContext(connection) as queries:
         result = selectors.indicator_slot_occupancy(
-            digibank_ids=[digibank.pk], start=dt.date(2025, 3, 3), end=dt.date(2025, 3, 16),
+            digibank_ids=[digibank.pk],
+            start=dt.date(2025, 3, 3),
+            end=dt.date(2025, 3, 16),
             location_id=None,
         )
     assert len(queries) == 4
     weeks = {r["week"]: r for r in result["rows"]}
     assert set(weeks) == {"2025-W10", "2025-W11"}
     w10, w11 = weeks["2025-W10"], weeks["2025-W11"]
-    assert (w10["slots_offered"], w10["booked"], w10["attended"], w10["no_show"],
-            w10["cancelled"], w10["open"]) == (14, 5, 3, 1, 1, 1)
-    assert (w11["slots_offered"], w11["booked"], w11["attended"], w11["no_show"],
-            w11["cancelled"]) == (6, 2, 2, 0, 0)
+    assert (
+        w10["slots_offered"],
+        w10["booked"],
+        w10["attended"],
+        w10["no_show"],
+        w10["cancelled"],
+        w10["open"],
+    ) == (14, 5, 3, 1, 1, 1)
+    assert (
+        w11["slots_offered"],
+        w11["booked"],
+        w11["attended"],
+        w11["no_show"],
+        w11["cancelled"],
+    ) == (6, 2, 2, 0, 0)
     assert result["totals"]["slots_offered"] == 20
     assert result["totals"]["no_show"] == 1
     everything = selectors.indicator_slot_occupancy(

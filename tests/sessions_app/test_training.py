@@ -139,7 +139,10 @@ def test_a_series_is_one_enrolment_and_each_attended_session_one_participation(
         session=sessions[0], actor=volunteer, listed_visitor_ids=listed, present_visitor_ids=listed
     )
     services.roll_call_save(
-        session=sessions[2], actor=volunteer, listed_visitor_ids=listed, present_visitor_ids={anna.pk}
+        session=sessions[2],
+        actor=volunteer,
+        listed_visitor_ids=listed,
+        present_visitor_ids={anna.pk},
     )
     anna_rows = Participation.objects.filter(visitor=anna)
     assert anna_rows.count() == 2
