@@ -21,7 +21,7 @@ def run_at_once(*calls):
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as error:  # noqa: BLE001 - collected for the assertions
+        except Exception as error:
             results[i] = error
         finally:
             connection.close()

@@ -43,7 +43,7 @@ def test_it_refuses_the_same_person_twice(make_activity, make_session, make_visi
     session = make_session(activity)
     visitor = make_visitor()
     enrol(activity, visitor, volunteer, session)
-    with pytest.raises(SessionsError, match="al ingeschreven|already"):
+    with pytest.raises(SessionsError, match=r"al ingeschreven|already"):
         enrol(activity, visitor, volunteer, session)
     assert Enrolment.objects.count() == 1
 
@@ -221,7 +221,7 @@ def test_theme_wishes_are_noted(make_activity, make_session, volunteer):
 
 def test_it_refuses_a_session_in_the_past(make_activity, coordinator):
     start = timezone.now() - dt.timedelta(days=1)
-    with pytest.raises(SessionsError, match="verleden|past"):
+    with pytest.raises(SessionsError, match=r"verleden|past"):
         services.session_create(
             activity=make_activity(),
             actor=coordinator,
