@@ -30,9 +30,18 @@ from sessions_app.models import (
 )
 
 NAMES = [
-    ("Maria", "Peeters"), ("Jozef", "Claes"), ("Fatima", "El Amrani"), ("Georges", "Wouters"),
-    ("Lieve", "Janssens"), ("Ahmed", "Benali"), ("Rita", "Maes"), ("Marcel", "Jacobs"),
-    ("Olena", "Kovalenko"), ("Christiane", "Mertens"), ("Yusuf", "Demir"), ("Godelieve", "Smets"),
+    ("Maria", "Peeters"),
+    ("Jozef", "Claes"),
+    ("Fatima", "El Amrani"),
+    ("Georges", "Wouters"),
+    ("Lieve", "Janssens"),
+    ("Ahmed", "Benali"),
+    ("Rita", "Maes"),
+    ("Marcel", "Jacobs"),
+    ("Olena", "Kovalenko"),
+    ("Christiane", "Mertens"),
+    ("Yusuf", "Demir"),
+    ("Godelieve", "Smets"),
 ]
 
 
@@ -106,20 +115,69 @@ def seed(demo) -> None:
     )
     programme = [
         ("itsme in 1 uur", TrainingKind.INFO_SESSION, bib, 15, "itsme", "Ligo Brabant-Leuven", 60),
-        ("Phishing herkennen", TrainingKind.INFO_SESSION, recupke, 12, "Veilig online en phishing",
-         "CVO Leuven-Landen", 90),
-        ("Digicafé Linter", TrainingKind.DIGICAFE, linter, None, "Smartphone basis",
-         "Sociaal Huis Linter", 120),
-        ("Smartphone voor beginners (7 lessen)", TrainingKind.COURSE_SERIES, bib, 8,
-         "Smartphone basis", "Ligo Brabant-Leuven", 120),
-        ("MyMinfin: je belastingbrief online", TrainingKind.WORKSHOP, bib, 6,
-         "MyMinfin en belastingen online", "Bibliotheek Tienen", 120),
-        ("Bankieren met je smartphone", TrainingKind.WORKSHOP, recupke, 6, "Online bankieren",
-         "Ligo Brabant-Leuven", 120),
-        ("E-mail voor beginners", TrainingKind.WORKSHOP, linter, 5, "E-mail",
-         "CVO Leuven-Landen", 120),
-        ("Foto's op je smartphone", TrainingKind.WORKSHOP, bib, 8, "Foto's en video",
-         "Bibliotheek Tienen", 120),
+        (
+            "Phishing herkennen",
+            TrainingKind.INFO_SESSION,
+            recupke,
+            12,
+            "Veilig online en phishing",
+            "CVO Leuven-Landen",
+            90,
+        ),
+        (
+            "Digicafé Linter",
+            TrainingKind.DIGICAFE,
+            linter,
+            None,
+            "Smartphone basis",
+            "Sociaal Huis Linter",
+            120,
+        ),
+        (
+            "Smartphone voor beginners (7 lessen)",
+            TrainingKind.COURSE_SERIES,
+            bib,
+            8,
+            "Smartphone basis",
+            "Ligo Brabant-Leuven",
+            120,
+        ),
+        (
+            "MyMinfin: je belastingbrief online",
+            TrainingKind.WORKSHOP,
+            bib,
+            6,
+            "MyMinfin en belastingen online",
+            "Bibliotheek Tienen",
+            120,
+        ),
+        (
+            "Bankieren met je smartphone",
+            TrainingKind.WORKSHOP,
+            recupke,
+            6,
+            "Online bankieren",
+            "Ligo Brabant-Leuven",
+            120,
+        ),
+        (
+            "E-mail voor beginners",
+            TrainingKind.WORKSHOP,
+            linter,
+            5,
+            "E-mail",
+            "CVO Leuven-Landen",
+            120,
+        ),
+        (
+            "Foto's op je smartphone",
+            TrainingKind.WORKSHOP,
+            bib,
+            8,
+            "Foto's en video",
+            "Bibliotheek Tienen",
+            120,
+        ),
     ]
     for title, kind, location, capacity, theme_name, org_name, minutes in programme:
         activity = Activity.objects.create(
@@ -150,10 +208,18 @@ def seed(demo) -> None:
             for i, visitor in enumerate(group):
                 enrolled = i < capacity
                 user = referrer if i % 3 == 0 else volunteer
-                _enrol(activity, None, visitor, user, memberships[user.pk],
-                       EnrolmentStatus.ENROLLED if enrolled else EnrolmentStatus.WAITING,
-                       i + 1 if enrolled else None)
-            attendees = {s.pk: [v for v in group[:capacity] if rng.random() < 0.8] for s in sessions}
+                _enrol(
+                    activity,
+                    None,
+                    visitor,
+                    user,
+                    memberships[user.pk],
+                    EnrolmentStatus.ENROLLED if enrolled else EnrolmentStatus.WAITING,
+                    i + 1 if enrolled else None,
+                )
+            attendees = {
+                s.pk: [v for v in group[:capacity] if rng.random() < 0.8] for s in sessions
+            }
         else:
             attendees = {}
             for session in sessions:
@@ -164,16 +230,24 @@ def seed(demo) -> None:
                 for i, visitor in enumerate(people):
                     enrolled = i < capacity
                     user = referrer if i % 4 == 0 else volunteer
-                    _enrol(activity, session, visitor, user, memberships[user.pk],
-                           EnrolmentStatus.ENROLLED if enrolled else EnrolmentStatus.WAITING,
-                           i + 1 if enrolled else None)
+                    _enrol(
+                        activity,
+                        session,
+                        visitor,
+                        user,
+                        memberships[user.pk],
+                        EnrolmentStatus.ENROLLED if enrolled else EnrolmentStatus.WAITING,
+                        i + 1 if enrolled else None,
+                    )
                 attendees[session.pk] = [v for v in people[:capacity] if rng.random() < 0.85]
         for session in sessions:
             if session.starts_at > timezone.now():
                 continue
             present = {v.pk for v in attendees[session.pk]}
             services.roll_call_save(
-                session=session, actor=volunteer, listed_visitor_ids=present,
+                session=session,
+                actor=volunteer,
+                listed_visitor_ids=present,
                 present_visitor_ids=present,
             )
             if kind == TrainingKind.DIGICAFE:
@@ -182,8 +256,11 @@ def seed(demo) -> None:
                 )
             if kind == TrainingKind.INFO_SESSION:
                 ThemeWish.objects.create(
-                    digibank=digibank, session=session, text="Artificiële intelligentie",
-                    count=rng.randint(1, 5), created_by=volunteer,
+                    digibank=digibank,
+                    session=session,
+                    text="Artificiële intelligentie",
+                    count=rng.randint(1, 5),
+                    created_by=volunteer,
                 )
 
     # Opening hours (see the locations' notes) and a closure.
@@ -196,8 +273,14 @@ def seed(demo) -> None:
     ]
     for location, weekday, start, end, mode, minutes, helpers in weekly:
         OpeningHours.objects.create(
-            digibank=digibank, location=location, weekday=weekday, start_time=dt.time(start),
-            end_time=dt.time(end), mode=mode, slot_minutes=minutes, helpers_on_duty=helpers,
+            digibank=digibank,
+            location=location,
+            weekday=weekday,
+            start_time=dt.time(start),
+            end_time=dt.time(end),
+            mode=mode,
+            slot_minutes=minutes,
+            helpers_on_duty=helpers,
         )
     closed_on = today + dt.timedelta(days=(3 - today.weekday()) % 7 + 14)
     OpeningException.objects.create(
@@ -210,8 +293,14 @@ def seed(demo) -> None:
     hours_by_location = {}
     for hours in OpeningHours.objects.filter(digibank=digibank):
         hours_by_location.setdefault(hours.location_id, []).append(hours)
-    questions = ["itsme werkt niet meer", "MyMinfin: brief niet gevonden", "nieuwe smartphone",
-                 "mail met verdachte link", "app van de bank installeren", "eBox activeren"]
+    questions = [
+        "itsme werkt niet meer",
+        "MyMinfin: brief niet gevonden",
+        "nieuwe smartphone",
+        "mail met verdachte link",
+        "app van de bank installeren",
+        "eBox activeren",
+    ]
     now = timezone.now()
     for offset in range(-42, 22):
         day = today + dt.timedelta(days=offset)
@@ -226,18 +315,28 @@ def seed(demo) -> None:
                     membership = memberships[user.pk]
                     if slot.starts_at < now:
                         status = rng.choices(
-                            [AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW,
-                             AppointmentStatus.CANCELLED], weights=[75, 12, 13]
+                            [
+                                AppointmentStatus.ATTENDED,
+                                AppointmentStatus.NO_SHOW,
+                                AppointmentStatus.CANCELLED,
+                            ],
+                            weights=[75, 12, 13],
                         )[0]
                     else:
                         status = AppointmentStatus.BOOKED
                     appointment = Appointment.objects.create(
-                        digibank=digibank, location=location, visitor=rng.choice(visitors),
-                        starts_at=slot.starts_at, ends_at=slot.ends_at, place=place,
-                        question=rng.choice(questions), booked_by=user,
+                        digibank=digibank,
+                        location=location,
+                        visitor=rng.choice(visitors),
+                        starts_at=slot.starts_at,
+                        ends_at=slot.ends_at,
+                        place=place,
+                        question=rng.choice(questions),
+                        booked_by=user,
                         booked_by_role=membership.role,
                         referrer_organisation=membership.organisation
-                        if membership.role == Role.REFERRER else None,
+                        if membership.role == Role.REFERRER
+                        else None,
                     )
                     if status != AppointmentStatus.BOOKED:
                         appointment.save()
@@ -251,11 +350,15 @@ def seed(demo) -> None:
                                 appointment=appointment, status=status, actor=volunteer
                             )
     services.home_visit_request(
-        location=loc["Hulp aan huis"], visitor=visitors[0],
-        starts_at=_at(today + dt.timedelta(days=3), 10), minutes=60,
+        location=loc["Hulp aan huis"],
+        visitor=visitors[0],
+        starts_at=_at(today + dt.timedelta(days=3), 10),
+        minutes=60,
         question="Tablet instellen en leren videobellen met de kleinkinderen",
-        address="Kapelstraat 12, 3300 Tienen", assigned_helper=demo.users["volunteer2"],
-        actor=referrer, membership=memberships[referrer.pk],
+        address="Kapelstraat 12, 3300 Tienen",
+        assigned_helper=demo.users["volunteer2"],
+        actor=referrer,
+        membership=memberships[referrer.pk],
     )
 
     # Today's walk-in queue at the library.
@@ -265,6 +368,10 @@ def seed(demo) -> None:
         (10, "Georges", "brief van de belastingen in eBox", Triage.LONG),
     ]:
         services.walk_in_add(
-            location=bib, actor=volunteer, call_name=name, question=question, triage=triage,
+            location=bib,
+            actor=volunteer,
+            call_name=name,
+            question=question,
+            triage=triage,
             arrived_at=now - dt.timedelta(minutes=minutes_ago),
         )
