@@ -407,3 +407,33 @@ def test_home_pages_render_with_the_panels(location, world):
     assert "Nr 1" in client.get("/").content.decode()
     referrer = make_member(Role.REFERRER, location.digibank)
     assert world["activity"].title in client_for(referrer).get("/").content.decode()
+
+
+def test_every_page_renders_for_the_coordinator(coordinator_client, world, volunteer):
+    w = world
+    w["session"].starts_at = timezone.now() - dt.timedelta(minutes=10)
+    w["session"].save()
+    appointment = w["appointment"]
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    services.appointment_set_status(
+        appointment=appointment, status=AppointmentStatus.ATTENDED, actor=volunteer
+    )
+    urls = [
+        reverse("sessions_app:activity_create"),
+        reverse("sessions_app:activity_edit", args=[w["activity"].pk]),
+        reverse("sessions_app:activity_detail", args=[w["activity"].pk]),
+        reverse("sessions_app:enrol", args=[w["activity"].pk]) + f"?visitor={w['visitor'].pk}",
+        reverse("sessions_app:roll_call", args=[w["session"].pk]) + "?q=voornaam",
+        reverse("sessions_app:opening_hours", args=[w["location"].pk]),
+        reverse("sessions_app:digipunt_list"),
+        reverse("sessions_app:appointment_detail", args=[appointment.pk]),
+        reverse("sessions_app:appointment_question", args=[appointment.pk]),
+        reverse("sessions_app:home_visit") + f"?visitor={w['visitor'].pk}",
+        reverse("sessions_app:visitor_new"),
+    ]
+    for url in urls:
+        response = coordinator_client.get(url)
+        assert response.status_code == 200, url
+    assert w["visitor"].first_name in coordinator_client.get(urls[4]).content.decode()
