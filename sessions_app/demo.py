@@ -28,6 +28,7 @@ from sessions_app.models import (
     TrainingKind,
     Triage,
 )
+from sessions_app.slots import slots_on
 
 NAMES = [
     ("Maria", "Peeters"),
@@ -288,8 +289,6 @@ def seed(demo) -> None:
     )
 
     # Appointments: the past 6 weeks (came, did not come, cancelled) and the next 3 weeks.
-    from sessions_app.slots import slots_on
-
     hours_by_location = {}
     for hours in OpeningHours.objects.filter(digibank=digibank):
         hours_by_location.setdefault(hours.location_id, []).append(hours)
@@ -338,17 +337,16 @@ def seed(demo) -> None:
                         if membership.role == Role.REFERRER
                         else None,
                     )
-                    if status != AppointmentStatus.BOOKED:
-                        appointment.save()
-                        services_status = status
-                        if services_status == AppointmentStatus.NO_SHOW or (
-                            services_status == AppointmentStatus.CANCELLED
-                        ):
-                            Appointment.objects.filter(pk=appointment.pk).update(status=status)
-                        else:
-                            services.appointment_set_status(
-                                appointment=appointment, status=status, actor=volunteer
-                            )
+                    if status == AppointmentStatus.ATTENDED:
+                        services.appointment_set_status(
+                            appointment=appointment, status=status, actor=volunteer
+                        )
+                    elif status != AppointmentStatus.BOOKED:
+                        # The service refuses a no-show before the time and a cancellation
+                        # after it; the demo's history is written as it would have ended.
+                        Appointment.objects.filter(pk=appointment.pk).update(
+                            status=status, status_changed_at=slot.starts_at
+                        )
     services.home_visit_request(
         location=loc["Hulp aan huis"],
         visitor=visitors[0],

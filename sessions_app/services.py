@@ -47,6 +47,7 @@ from sessions_app.models import (
     SignUp,
     Theme,
     ThemeWish,
+    TrainingKind,
     Triage,
     WalkIn,
     WalkInStatus,
@@ -144,6 +145,10 @@ def activity_save(
     """Create or change an activity. Capacity must be at least 1; only "no sign-up" may go
     without a limit."""
     _same_digibank(digibank, location, theme, organisation, activity)
+    if kind not in TrainingKind.values:
+        raise SessionsError(_("Choose the kind of activity."), field="kind")
+    if signup not in SignUp.values:
+        raise SessionsError(_("Choose how people sign up."), field="signup")
     if not title.strip():
         raise SessionsError(_("Give the activity a title."), field="title")
     if capacity is not None and capacity < 1:

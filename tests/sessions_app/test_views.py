@@ -437,3 +437,43 @@ def test_every_page_renders_for_the_coordinator(coordinator_client, world, volun
         response = coordinator_client.get(url)
         assert response.status_code == 200, url
     assert w["visitor"].first_name in coordinator_client.get(urls[4]).content.decode()
+
+
+def test_activity_and_roll_call_pages_do_not_grow_with_enrolments(
+    coordinator_client,
+    coordinator,
+    make_activity,
+    make_session,
+    make_visitor,
+    django_assert_max_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    activity = make_activity(capacity=50)
+    session = make_session(activity, starts_at=timezone.now() + dt.timedelta(hours=1))
+
+    def enrol(n):
+        for _ in range(n):
+            services.enrolment_create(
+                activity=activity,
+                session=session,
+                visitor=make_visitor(),
+                actor=coordinator,
+                membership=membership_of(coordinator),
+            )
+
+    urls = [
+        reverse("sessions_app:activity_detail", args=[activity.pk]),
+        reverse("sessions_app:roll_call", args=[session.pk]),
+    ]
+    enrol(2)
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(url).status_code == 200
+        counts[url] = len(queries)
+    enrol(10)
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert coordinator_client.get(url).status_code == 200
