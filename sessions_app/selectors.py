@@ -339,19 +339,27 @@ def indicator_slot_occupancy(
             }
         return rows[key]
 
+    # Places per weekday from the weekly hours (the count does not depend on the date), so
+    # only exception days need their own slots.
+    places_per_weekday: dict[int, dict[int, int]] = {}
+    for location_pk, hours_list in weekly.items():
+        per_weekday = places_per_weekday.setdefault(location_pk, {})
+        for offset in range(7):
+            sample = start + dt.timedelta(days=offset)
+            per_weekday[sample.weekday()] = sum(
+                s.capacity for s in slot_rules.slots_on(sample, hours_list)
+            )
     day = start
     while day <= end:
         iso_year, iso_week, _weekday = day.isocalendar()
         for location_pk in names:
-            if location_pk not in weekly and (location_pk, day) not in exceptions:
-                continue
-            slots = slot_rules.slots_on(
-                day, weekly.get(location_pk, []), exceptions.get((location_pk, day))
-            )
-            if slots:
-                row(location_pk, iso_year, iso_week)["slots_offered"] += sum(
-                    s.capacity for s in slots
-                )
+            exception = exceptions.get((location_pk, day))
+            if exception is not None:
+                places = sum(s.capacity for s in slot_rules.slots_on(day, [], exception))
+            else:
+                places = places_per_weekday.get(location_pk, {}).get(day.weekday(), 0)
+            if places:
+                row(location_pk, iso_year, iso_week)["slots_offered"] += places
         day += dt.timedelta(days=1)
 
     range_start, _ = _day_bounds(start)
