@@ -188,12 +188,31 @@ def activity_save(
                     % {"n": taken},
                     field="capacity",
                 )
+        more_seats = capacity is not None and (activity.capacity or 0) < capacity
         changed = [name for name in ACTIVITY_FIELDS if getattr(activity, name) != values[name]]
         for name, value in values.items():
             setattr(activity, name, value)
         activity.save()
         audit_log(actor=actor, action="sessions_app.activity.changed", obj=activity, fields=changed)
+        if more_seats:
+            _promote_after_more_seats(activity, actor)
     return activity
+
+
+def _promote_after_more_seats(activity: Activity, actor: Any) -> None:
+    """More seats: the waiting lists of the dates to come move up (the activity is locked)."""
+    if activity.is_series:
+        _fill_from_waiting_list(
+            activity, Enrolment.objects.filter(activity=activity, session__isnull=True), actor
+        )
+        return
+    sessions = Session.objects.filter(
+        activity=activity,
+        starts_at__gt=timezone.now(),
+        enrolments__status=EnrolmentStatus.WAITING,
+    ).distinct()
+    for session in sessions:
+        _fill_from_waiting_list(activity, _lock_scope(activity, session), actor)
 
 
 def _max_seats_taken(activity: Activity) -> int:
@@ -350,30 +369,42 @@ def enrolment_cancel(*, enrolment: Enrolment, actor: Any) -> Enrolment | None:
         audit_log(actor=actor, action="sessions_app.enrolment.cancelled", obj=enrolment)
         promoted = None
         if freed_seat is not None:
-            promoted = (
-                scope.select_for_update()
-                .filter(status=EnrolmentStatus.WAITING)
-                .order_by("created_at", "id")
-                .first()
+            moved = _fill_from_waiting_list(enrolment.activity, scope, actor)
+            promoted = moved[0] if moved else None
+    return promoted
+
+
+def _fill_from_waiting_list(activity: Activity, scope, actor: Any) -> list[Enrolment]:
+    """Give free seats to the people waiting longest (the caller holds the scope's lock).
+    Each promoted person gets an e-mail after commit."""
+    taken = set(scope.filter(status=EnrolmentStatus.ENROLLED).values_list("seat", flat=True))
+    waiting = list(
+        scope.select_for_update()
+        .filter(status=EnrolmentStatus.WAITING)
+        .order_by("created_at", "id")
+    )
+    promoted = []
+    for enrolment in waiting:
+        if activity.capacity is not None and len(taken) >= activity.capacity:
+            break
+        enrolment.status = EnrolmentStatus.ENROLLED
+        enrolment.seat = _first_free_seat(taken)
+        enrolment.promoted_at = timezone.now()
+        enrolment.save(update_fields=["status", "seat", "promoted_at"])
+        taken.add(enrolment.seat)
+        audit_log(actor=actor, action="sessions_app.enrolment.promoted", obj=enrolment)
+        transaction.on_commit(
+            lambda pk=enrolment.pk, visitor_id=enrolment.visitor_id: _mail_visitor(
+                visitor_id,
+                "promoted",
+                {
+                    "enrolment": Enrolment.objects.select_related(
+                        "activity__location", "session"
+                    ).get(pk=pk)
+                },
             )
-            if promoted is not None:
-                promoted.status = EnrolmentStatus.ENROLLED
-                promoted.seat = freed_seat
-                promoted.promoted_at = timezone.now()
-                promoted.save(update_fields=["status", "seat", "promoted_at"])
-                audit_log(actor=actor, action="sessions_app.enrolment.promoted", obj=promoted)
-                promoted_id, visitor_id = promoted.pk, promoted.visitor_id
-                transaction.on_commit(
-                    lambda: _mail_visitor(
-                        visitor_id,
-                        "promoted",
-                        {
-                            "enrolment": Enrolment.objects.select_related(
-                                "activity__location", "session"
-                            ).get(pk=promoted_id)
-                        },
-                    )
-                )
+        )
+        promoted.append(enrolment)
     return promoted
 
 

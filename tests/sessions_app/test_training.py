@@ -282,3 +282,31 @@ def test_new_digibanks_get_the_default_themes():
     digibank = digibank_create(slug="nieuw", name="Digibank Nieuw")
     assert Theme.objects.filter(digibank=digibank, name="itsme").exists()
     assert Theme.objects.filter(digibank=digibank).count() >= 6
+
+
+def test_more_seats_move_the_waiting_list_up_and_fewer_than_taken_is_refused(
+    make_activity, make_session, make_visitor, volunteer, coordinator, digibank, location
+):
+    activity = make_activity(capacity=1)
+    session = make_session(activity)
+    holder = enrol(activity, make_visitor(), volunteer, session)
+    waiting = [enrol(activity, make_visitor(), volunteer, session) for _ in range(3)]
+    fields = {
+        "digibank": digibank,
+        "actor": coordinator,
+        "activity": activity,
+        "kind": activity.kind,
+        "title": activity.title,
+        "location": location,
+    }
+    services.activity_save(capacity=3, **fields)
+    statuses = [Enrolment.objects.get(pk=e.pk).status for e in [holder, *waiting]]
+    assert statuses == ["enrolled", "enrolled", "enrolled", "waiting"]
+    assert sorted(Enrolment.objects.filter(status="enrolled").values_list("seat", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
+    with pytest.raises(SessionsError) as error:
+        services.activity_save(capacity=2, **fields)
+    assert error.value.field == "capacity"
