@@ -88,7 +88,8 @@ def assert_focus_visible(page: Page) -> None:
     """The focused element shows a focus indicator (outline or box shadow)."""
     style = page.evaluate(
         """() => { const s = getComputedStyle(document.activeElement);
-        return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }"""
+        return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                shadow: s.boxShadow}; }"""
     )
     visible = (style["outline"] != "none" and style["width"] > 0) or style["shadow"] != "none"
     assert visible, f"no visible focus on {page.evaluate('document.activeElement.outerHTML')}"
