@@ -138,3 +138,9 @@ def new_page(
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real password hashes cost about a second each; the walkthroughs make and check many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
