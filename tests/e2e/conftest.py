@@ -114,6 +114,7 @@ def new_page(
         pages.append(page)
         return page
 
+    open_page.problems = problems  # type: ignore[attr-defined]
     yield open_page
 
     report = getattr(request.node, "rep_call", None)
