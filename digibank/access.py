@@ -65,6 +65,16 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+def public_view(view: Callable) -> Callable:
+    """Mark a view as open to anonymous visitors (invitation links, public programme, privacy).
+
+    The security suite (tests/security) checks that every view WITHOUT this mark sends
+    anonymous visitors to the login page; marked views are tested as public instead.
+    """
+    view.public = True  # type: ignore[attr-defined]
+    return view
+
+
 desk_required = role_required(*DESK_ROLES)
 coordinator_required = role_required(*MANAGE_ROLES)
 enrol_required = role_required(*ENROL_ROLES)

@@ -19,6 +19,7 @@ from digibank.env import (
     env_str,
     local_secret,
 )
+from digibank.security import CONTENT_SECURITY_POLICY  # noqa: F401  (read by django-csp)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "digibank.middleware.CurrentDigibankMiddleware",
     "digibank.middleware.RequireMFAMiddleware",

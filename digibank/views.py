@@ -17,6 +17,7 @@ from digibank.access import (
     get_location_for_user,
     get_membership_for_user,
     get_organisation_for_user,
+    public_view,
 )
 from digibank.exceptions import DigibankError
 from digibank.forms import (
@@ -231,6 +232,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@public_view
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Public page behind the link in the invitation e-mail."""
     invitation = Invitation.objects.select_related("digibank").filter(token=token).first()

@@ -1,0 +1,164 @@
+"""Load scenario: 50 digihelpers at the desk and 5 coordinators, against gunicorn.
+
+    python benchmarks/load_data.py          # once: the load accounts
+    locust -f benchmarks/locustfile.py --headless -u 55 -r 10 -t 60s --host http://127.0.0.1:8001
+
+Desk users (weight 10) search visitors, register a participation and look at the day view;
+coordinators (5, fixed) open the dashboard and reports. URLs are resolved by name with
+django.urls.reverse in on_start; a task whose URL does not exist (yet) is skipped, so the
+scenario runs on any stage of the app. Every user logs in through the real login form
+(coordinators answer the TOTP step). Logging in hashes a password (about a second of CPU
+each), once a day at a real desk: the statistics are reset when the last user has logged in,
+so the figures are those of the desk and report pages under full load.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digibank.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from locust import HttpUser, between, task  # noqa: E402
+
+from benchmarks import load_data  # noqa: E402
+from digibank.totp import totp_code  # noqa: E402
+from tests.htmlforms import parse_forms  # noqa: E402
+
+SEARCHES = ["jan", "peeters", "mar", "de", "an", "ali", "els", "wouters", "moh", "van"]
+_desk_numbers = itertools.count()
+_coordinator_numbers = itertools.count()
+_logged_in = itertools.count(1)
+
+
+def url_for(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+class LoggedInUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    url_names: dict[str, str] = {}
+
+    def on_start(self) -> None:
+        self.urls = {key: url_for(name) for key, name in self.url_names.items()}
+        self.log_in()
+        runner = self.environment.runner
+        if runner is not None and next(_logged_in) == runner.target_user_count:
+            logging.info("all %s users logged in: statistics reset", runner.target_user_count)
+            runner.stats.reset_all()
+
+    def account(self) -> tuple[str, str | None]:
+        raise NotImplementedError
+
+    def _csrf(self) -> str:
+        return self.client.cookies.get("csrftoken", "")
+
+    def log_in(self) -> None:
+        email, totp_secret = self.account()
+        self.client.get("/accounts/login/", name="login form")
+        response = self.client.post(
+            "/accounts/login/",
+            {"login": email, "password": load_data.PASSWORD, "csrfmiddlewaretoken": self._csrf()},
+            name="login",
+        )
+        for _attempt in range(3):
+            if not response.url.endswith("/accounts/2fa/authenticate/"):
+                break
+            # A code can be used once per period: wait for the next one if it was taken.
+            response = self.client.post(
+                "/accounts/2fa/authenticate/",
+                {"code": totp_code(totp_secret), "csrfmiddlewaretoken": self._csrf()},
+                name="login two-factor",
+            )
+            if response.url.endswith("/accounts/2fa/authenticate/"):
+                time.sleep(30 - time.time() % 30 + 1)
+        if response.url.rstrip("/").endswith("/accounts/login") or "2fa" in response.url:
+            raise RuntimeError(f"{email} could not log in ({response.url})")
+
+    def get(self, key: str, **params) -> None:
+        url = self.urls.get(key)
+        if url:
+            self.client.get(url, params=params or None, name=key)
+
+
+class DeskUser(LoggedInUser):
+    weight = 10
+    url_names = {
+        "home": "home",
+        "desk_search": "registration:desk_search",
+        "participation_create": "registration:participation_create",
+        "day_view": "sessions_app:day_view",
+    }
+
+    def account(self) -> tuple[str, str | None]:
+        return load_data.desk_email(next(_desk_numbers) % load_data.DESK_USERS), None
+
+    @task(2)
+    def home(self) -> None:
+        self.get("home")
+
+    @task(5)
+    def search(self) -> None:
+        self.get("desk_search", q=random.choice(SEARCHES))
+
+    @task(3)
+    def register_participation(self) -> None:
+        url = self.urls.get("participation_create")
+        if not url:
+            return
+        page = self.client.get(url, name="participation_create form")
+        forms = [f for f in parse_forms(page.text) if f.method == "post" and f.action in ("", url)]
+        if not forms:
+            return
+        with self.client.post(
+            url, forms[0].defaults(), name="participation_create", catch_response=True
+        ) as response:
+            if response.status_code >= 400:
+                response.failure(f"participation refused: {response.status_code}")
+
+    @task(2)
+    def day_view(self) -> None:
+        self.get("day_view")
+
+
+class Coordinator(LoggedInUser):
+    fixed_count = 5
+    url_names = {
+        "home": "home",
+        "dashboard": "reporting:dashboard",
+        "locations": "digibank:location_list",
+        "members": "digibank:member_list",
+        "audit_log": "digibank:audit_log",
+    }
+
+    def account(self) -> tuple[str, str | None]:
+        number = next(_coordinator_numbers) % load_data.COORDINATORS
+        return load_data.coordinator_email(number), load_data.TOTP_SECRET
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.get("dashboard")
+
+    @task(2)
+    def home(self) -> None:
+        self.get("home")
+
+    @task(1)
+    def lists(self) -> None:
+        self.get(random.choice(["locations", "members", "audit_log"]))
