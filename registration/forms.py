@@ -175,7 +175,7 @@ class IdentityFields(forms.Form):
         label=_("Postcode"),
         max_length=20,
         required=False,
-        help_text=_("4 digits. Don't know it? Tick \u201cunknown\u201d."),
+        help_text=_('4 digits. Don\'t know it? Tick "unknown".'),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     postcode_unknown = forms.BooleanField(label=_("Postcode unknown"), required=False)
@@ -200,12 +200,13 @@ class IdentityFields(forms.Form):
     def clean_postcode(self) -> str:
         value = "".join(self.cleaned_data["postcode"].split())
         if value.casefold() in {"onbekend", "unknown", "?", "-"}:
+            self.postcode_said_unknown = True
             return ""
         if value and not (len(value) == 4 and value.isdigit() and value[0] != "0"):
             raise forms.ValidationError(
                 _(
                     "A Belgian postcode has 4 digits, for example 3300. Don't know it? Tick "
-                    "\u201cunknown\u201d."
+                    '"unknown".'
                 ),
                 code="invalid",
             )
@@ -217,12 +218,13 @@ class IdentityFields(forms.Form):
             "postcode" in cleaned
             and not cleaned.get("postcode")
             and not cleaned.get("postcode_unknown")
+            and not getattr(self, "postcode_said_unknown", False)
             and not self.has_error("postcode")
         ):
             self.add_error(
                 "postcode",
                 forms.ValidationError(
-                    _("Fill in the postcode, or tick \u201cunknown\u201d."), code="required"
+                    _('Fill in the postcode, or tick "unknown".'), code="required"
                 ),
             )
         return cleaned
@@ -459,7 +461,7 @@ class VisitorFilterForm(forms.Form):
         label=_("Postcode"),
         max_length=8,
         required=False,
-        help_text=_("Or \u201cunknown\u201d."),
+        help_text=_('Or "unknown".'),
     )
     form_of_service = forms.ChoiceField(
         label=_("Form of service"),

@@ -140,6 +140,11 @@ def open_follow_ups(
     )
 
 
+def visitor_by_idempotency_key(*, digibank: Digibank, key: str) -> Visitor | None:
+    """The visitor a registration form with this key already saved (a double submit)."""
+    return Visitor.objects.filter(digibank=digibank, idempotency_key=key).first()
+
+
 def current_consent_text(*, digibank: Digibank) -> ConsentText | None:
     """The latest version of the digibank's consent text."""
     return ConsentText.objects.filter(digibank=digibank).order_by("-version").first()

@@ -43,15 +43,18 @@ def visitor_refresh_identity(visitor: Visitor) -> None:
     """Recompute the folded search fields and the pseudonymous code from the identity fields."""
     visitor.norm_first_name = normalise_name(visitor.first_name)
     visitor.norm_last_name = normalise_name(visitor.last_name)
-    visitor.search_text = " ".join(
-        part
-        for part in (
-            fold(visitor.first_name),
-            fold(visitor.last_name),
-            visitor.visitor_code.lower(),
+    # Folded names, plus the names without separators when they differ ("d hondt dhondt"),
+    # so "dhon" and "d'hon" both find D'Hondt.
+    parts = [fold(visitor.first_name), fold(visitor.last_name)]
+    parts += [
+        joined
+        for folded, joined in zip(
+            parts, (visitor.norm_first_name, visitor.norm_last_name), strict=True
         )
-        if part
-    )
+        if joined != folded
+    ]
+    parts.append(visitor.visitor_code.lower())
+    visitor.search_text = " ".join(part for part in parts if part)[:255]
     visitor.pseudonymous_code = pseudonymous_code(
         visitor.first_name, visitor.last_name, visitor.birth_year
     )

@@ -195,6 +195,12 @@ def visitor_create(request: HttpRequest) -> HttpResponse:
     duplicates: list[Visitor] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        already = selectors.visitor_by_idempotency_key(
+            digibank=request.digibank, key=data["idempotency_key"]
+        )
+        if already is not None:  # a double submit: the first one saved the person
+            messages.info(request, _("This was already saved."))
+            return redirect("registration:participation_create", pk=already.pk)
         if not request.POST.get("confirm_new"):
             duplicates = selectors.visitor_duplicates(
                 digibank=request.digibank,
