@@ -360,7 +360,7 @@ def visitor_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
     second = get_visitor_for_user(request, other_pk)
     if first.pk == second.pk or first.erased_at or second.erased_at:
         raise Http404
-    form = MergeForm(request.POST or None, first=first, second=second)
+    form = MergeForm(request.POST if request.method == "POST" else None, first=first, second=second)
     if request.method == "POST" and form.is_valid():
         survivor, merged = (
             (first, second) if form.cleaned_data["keep"] == str(first.pk) else (second, first)
@@ -438,7 +438,7 @@ def visitor_erase(request: HttpRequest, pk: int) -> HttpResponse:
     if visitor.erased_at is not None:
         messages.info(request, _("This visitor has already been erased."))
         return redirect("registration:visitor_detail", pk=visitor.pk)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.visitor_erase(visitor=visitor, actor=request.user)

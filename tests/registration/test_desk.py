@@ -373,9 +373,7 @@ def test_todays_list_shows_who_was_helped_and_open_follow_ups(
     assert "MyMinfin" not in volunteer_at_desk.get(DESK).content.decode()
 
 
-def test_home_panel_queries_do_not_grow_with_todays_visits(
-    volunteer_at_desk, digibank, location
-):
+def test_home_panel_queries_do_not_grow_with_todays_visits(volunteer_at_desk, digibank, location):
     def add(n):
         for _ in range(n):
             ParticipationFactory(
@@ -413,9 +411,7 @@ def test_desk_pages_are_closed_to_outsiders_and_other_roles(digibank, location):
     for url in (DESK, NEW, participation_url):
         assert_roles_refused(url, digibank=digibank, roles=[Role.REFERRER, Role.DEPARTMENT])
         assert_anonymous_redirected(url)
-    assert_roles_refused(
-        follow_up_url, digibank=digibank, roles=[Role.REFERRER], method="post"
-    )
+    assert_roles_refused(follow_up_url, digibank=digibank, roles=[Role.REFERRER], method="post")
 
 
 def test_referrers_do_not_see_the_desk_panel(digibank, location):

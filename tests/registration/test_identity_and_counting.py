@@ -86,9 +86,7 @@ def test_it_does_not_flag_a_different_person(digibank, other_digibank):
     VisitorFactory(
         digibank=digibank, first_name="Jan", last_name="Peeters", birth_year=1948, postcode="3300"
     )
-    VisitorFactory(
-        digibank=other_digibank, first_name="Jan", last_name="Peeters", birth_year=1948
-    )
+    VisitorFactory(digibank=other_digibank, first_name="Jan", last_name="Peeters", birth_year=1948)
     # A similar name, but another birth year and postcode; and a very different name.
     assert not selectors.visitor_duplicates(
         digibank=digibank, first_name="Jan", last_name="Peters", birth_year=1971, postcode="2000"
@@ -147,9 +145,9 @@ def test_merge_and_undo_keep_every_participation(digibank, coordinator):
     services.visitor_merge_undo(merge=merge, actor=coordinator)
 
     assert Participation.objects.count() == total
-    assert set(
-        Participation.objects.filter(visitor=survivor).values_list("pk", flat=True)
-    ) == {p.pk for p in kept}
+    assert set(Participation.objects.filter(visitor=survivor).values_list("pk", flat=True)) == {
+        p.pk for p in kept
+    }
     assert set(Participation.objects.filter(visitor=merged).values_list("pk", flat=True)) == {
         p.pk for p in moved
     }
