@@ -230,7 +230,7 @@ def _blocks(rows: list[tuple]) -> Iterable[list[tuple]]:
     for row in rows:
         _pk, first, last, year, postcode = row
         groups[("name", first, last)].append(row)
-        for key in (last[:1], first[:1]):
+        for key in {last[:1], first[:1]}:
             if year:
                 groups[("year", year, key)].append(row)
             if postcode:
@@ -253,7 +253,7 @@ def duplicate_pairs(*, digibank: Digibank, limit: int = 100) -> list[DuplicatePa
     for block in _blocks(rows):
         for a, b in combinations(block, 2):
             key = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
-            if key in found:
+            if a[0] == b[0] or key in found:
                 continue
             if is_likely_duplicate(a[1:], b[1:]):
                 found.add(key)
