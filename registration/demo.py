@@ -121,7 +121,7 @@ NEWCOMER_NAMES = {
     Gender.FEMALE: [
         ("Fatima", "El Amrani"),
         ("Aïcha", "Benali"),
-        ("Zeynep", "Yılmaz"),
+        ("Zeynep", "Yılmaz"),  # noqa: RUF001 (Turkish dotless i)
         ("Amina", "Haidari"),
         ("Olena", "Kovalenko"),
         ("Nour", "Al-Hassan"),
