@@ -93,9 +93,16 @@ def desk_context(request: HttpRequest, *, location=None) -> dict:
 
 @desk_required
 def desk(request: HttpRequest) -> HttpResponse:
-    """The desk: one search box, results with returning status, today's list."""
-    context = desk_context(request)
+    """The desk: one search box, results with returning status; today's list without a search."""
     query = request.GET.get("q", "").strip()[:100]
+    if query:  # results only: a short page, fast at any size of the ledger
+        context = {
+            "location": desk_location(request),
+            "search_form": DeskSearchForm(request.GET),
+            "anonymous_key": new_idempotency_key(),
+        }
+    else:
+        context = desk_context(request)
     results = selectors.visitor_search(digibank=request.digibank, query=query) if query else []
     context.update(
         {
