@@ -11,8 +11,10 @@ from itertools import combinations
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -305,15 +307,33 @@ def visitor_list(
                 )
             )
         )
+    participations = Participation.objects.filter(visitor_id=OuterRef("pk")).order_by()
+    if returning in ("returning", "one_time"):
+        # One aggregate over the ledger (index on visitor, day): first day == last day?
+        days = (
+            Participation.objects.filter(digibank=digibank, visitor__isnull=False)
+            .values("visitor_id")
+            .annotate(first=Min("occurred_on"), last=Max("occurred_on"))
+        )
+        if returning == "returning":
+            days = days.exclude(first=F("last"))
+        else:
+            days = days.filter(first=F("last"))
+        visitors = visitors.filter(pk__in=days.values("visitor_id"))
+    # Correlated subqueries: computed for the 50 rows of a page only, never for all visitors.
+    per_visitor = participations.values("visitor_id")
     visitors = visitors.annotate(
-        visit_count=Count("participations"),
-        day_count=Count("participations__occurred_on", distinct=True),
-        last_on=Max("participations__occurred_on"),
+        visit_count=Coalesce(
+            Subquery(per_visitor.annotate(n=Count("id")).values("n")[:1]), Value(0)
+        ),
+        day_count=Coalesce(
+            Subquery(
+                per_visitor.annotate(n=Count("occurred_on", distinct=True)).values("n")[:1]
+            ),
+            Value(0),
+        ),
+        last_on=Subquery(per_visitor.annotate(last=Max("occurred_on")).values("last")[:1]),
     )
-    if returning == "returning":
-        visitors = visitors.filter(day_count__gte=2)
-    elif returning == "one_time":
-        visitors = visitors.filter(day_count=1)
     return visitors.order_by("last_name", "first_name", "pk")
 
 
