@@ -364,10 +364,12 @@ def seed(demo) -> None:
     plan: list[tuple[Visitor | None, str, int]] = []
     for visitor in visitors:
         # Most come once or twice; a core of regulars comes often, across services.
-        visits = _pick_weighted(rng, [(1, 38), (2, 22), (3, 14), (4, 10), (6, 8), (9, 6), (14, 2)])
-        first_day = rng.randint(5, 600)
+        visits = _pick_weighted(rng, [(1, 28), (2, 22), (3, 16), (4, 12), (6, 10), (9, 8), (14, 4)])
+        first_day = rng.randint(min(600, 10 + visits * 30), 600)
         for i in range(visits):
-            days_ago = max(0, first_day - i * rng.randint(7, 45))
+            days_ago = first_day - i * rng.randint(5, 35)
+            if days_ago < 1:  # today's list gets its own few visits below
+                break
             form = _pick_weighted(
                 rng,
                 [

@@ -327,9 +327,7 @@ def visitor_list(
             Subquery(per_visitor.annotate(n=Count("id")).values("n")[:1]), Value(0)
         ),
         day_count=Coalesce(
-            Subquery(
-                per_visitor.annotate(n=Count("occurred_on", distinct=True)).values("n")[:1]
-            ),
+            Subquery(per_visitor.annotate(n=Count("occurred_on", distinct=True)).values("n")[:1]),
             Value(0),
         ),
         last_on=Subquery(per_visitor.annotate(last=Max("occurred_on")).values("last")[:1]),
