@@ -150,7 +150,10 @@ def test_a_returning_visitor_is_registered_in_three_requests(
     requests, many = flow(last, "k2")
     assert len(requests) == 3
     assert few == many, (few, many)
-    assert max(many) <= 30
+    # Form page, POST (validation, idempotency check, participation, help question and its
+    # categories, in one transaction) and the desk page after the redirect.
+    n_form, n_post, n_after = many
+    assert n_form <= 12 and n_post <= 22 and n_after <= 10, many
 
     saved = Participation.objects.get(idempotency_key="k2")
     assert (saved.visitor, saved.location, saved.registered_by) == (last, location, volunteer)
