@@ -219,3 +219,16 @@ def test_participation_record_is_idempotent_by_key(digibank, location):
             idempotency_key="abc",
         )
     assert Participation.objects.count() == 1
+
+
+def test_the_desk_search_has_a_trigram_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm exists only on PostgreSQL; the migration is a no-op elsewhere")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'visitor_search_trgm_idx'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition and "search_text" in definition
