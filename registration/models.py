@@ -187,6 +187,8 @@ class Visitor(models.Model):
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    # Refuses a second save of the same registration form (double submit).
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -200,6 +202,11 @@ class Visitor(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["digibank", "visitor_code"], name="visitor_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["digibank", "idempotency_key"],
+                name="visitor_idempotency_unique",
+                condition=Q(idempotency_key__isnull=False),
             ),
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)

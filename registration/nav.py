@@ -1,4 +1,24 @@
 """Navigation entries and home panels of registration (see digibank.navigation)."""
 
-NAV_ITEMS: list = []
-HOME_PANELS: list = []
+from django.utils.translation import gettext_lazy as _
+
+from digibank.access import DESK_ROLES, MANAGE_ROLES
+from digibank.home import HomePanel
+from digibank.navigation import NavItem
+
+
+def _desk_panel(request) -> dict | None:
+    from registration.views import desk_context
+
+    if request.digibank is None:
+        return None
+    return desk_context(request)
+
+
+NAV_ITEMS: list = [
+    NavItem(_("Desk"), "registration:desk", DESK_ROLES, order=10),
+    NavItem(_("Visitors"), "registration:visitor_list", MANAGE_ROLES, order=20),
+]
+HOME_PANELS: list = [
+    HomePanel("registration/_desk_panel.html", DESK_ROLES, context=_desk_panel, order=10),
+]

@@ -10,17 +10,32 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digibank.audit import audit_log
-from digibank.models import Digibank, Location, Organisation
+from digibank.audit import audit_log, changed_fields, snapshot
+from digibank.models import AuditLogEntry, Digibank, Location, Organisation
 from registration.exceptions import RegistrationError
-from registration.identity import fold, new_visitor_code, normalise_name, pseudonymous_code
+from registration.identity import (
+    fold,
+    new_visitor_code,
+    normalise_name,
+    pseudonymous_code,
+    random_pseudonymous_code,
+)
 from registration.models import (
+    ActivityKind,
+    ConsentText,
+    Education,
+    Employment,
     FormOfService,
+    Gender,
     HelpQuestion,
+    Language,
     Outcome,
     Participation,
     ReferrerChannel,
+    TargetGroup,
+    TargetGroupAnswer,
     Visitor,
+    VisitorMerge,
 )
 
 
@@ -28,15 +43,18 @@ def visitor_refresh_identity(visitor: Visitor) -> None:
     """Recompute the folded search fields and the pseudonymous code from the identity fields."""
     visitor.norm_first_name = normalise_name(visitor.first_name)
     visitor.norm_last_name = normalise_name(visitor.last_name)
-    visitor.search_text = " ".join(
-        part
-        for part in (
-            fold(visitor.first_name),
-            fold(visitor.last_name),
-            visitor.visitor_code.lower(),
+    # Folded names, plus the names without separators when they differ ("d hondt dhondt"),
+    # so "dhon" and "d'hon" both find D'Hondt.
+    parts = [fold(visitor.first_name), fold(visitor.last_name)]
+    parts += [
+        joined
+        for folded, joined in zip(
+            parts, (visitor.norm_first_name, visitor.norm_last_name), strict=True
         )
-        if part
-    )
+        if joined != folded
+    ]
+    parts.append(visitor.visitor_code.lower())
+    visitor.search_text = " ".join(part for part in parts if part)[:255]
     visitor.pseudonymous_code = pseudonymous_code(
         visitor.first_name, visitor.last_name, visitor.birth_year
     )
@@ -195,3 +213,460 @@ def help_question_record(
         )
         question.categories.set(categories)
     return question
+
+
+# -- Desk: visitors ---------------------------------------------------------------------------
+
+IDENTITY_FIELDS = ("first_name", "last_name", "birth_year", "postcode")
+PROFILE_FIELDS = ("gender", "language", "education", "employment", "target_groups_answer")
+CONTACT_FIELDS = ("phone", "email")
+EDITABLE_FIELDS = IDENTITY_FIELDS + PROFILE_FIELDS + CONTACT_FIELDS
+FIRST_BIRTH_YEAR = 1900
+ADULT_AGE = 18
+
+
+def is_minor(birth_year: int | None, *, today: dt.date | None = None) -> bool:
+    """Born less than 18 years ago (by birth year only: the desk does not ask a date)."""
+    today = today or timezone.localdate()
+    return birth_year is not None and birth_year > today.year - ADULT_AGE
+
+
+def _check_identity(*, first_name: str, last_name: str, birth_year: int | None, postcode: str):
+    if not first_name.strip() or not last_name.strip():
+        raise RegistrationError(_("Fill in the first and last name."), field="first_name")
+    this_year = timezone.localdate().year
+    if birth_year is None or not FIRST_BIRTH_YEAR <= birth_year <= this_year:
+        raise RegistrationError(
+            _("Give a birth year between %(first)s and %(last)s.")
+            % {"first": FIRST_BIRTH_YEAR, "last": this_year},
+            field="birth_year",
+        )
+    if postcode and not (len(postcode) == 4 and postcode.isdigit() and postcode[0] != "0"):
+        raise RegistrationError(
+            _("A Belgian postcode has 4 digits, for example 3300."), field="postcode"
+        )
+
+
+@transaction.atomic
+def visitor_register(
+    *,
+    digibank: Digibank,
+    actor: Any,
+    first_name: str,
+    last_name: str,
+    birth_year: int | None,
+    postcode: str,
+    consent_text: ConsentText | None,
+    minor_confirmed: bool = False,
+    gender: str = Gender.UNKNOWN,
+    language: str = Language.UNKNOWN,
+    education: str = Education.UNKNOWN,
+    employment: str = Employment.UNKNOWN,
+    target_groups: list[TargetGroup] | None = None,
+    target_groups_answer: str = TargetGroupAnswer.UNKNOWN,
+    phone: str = "",
+    email: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Visitor, bool]:
+    """Register a new visitor with their consent. Returns (visitor, created).
+
+    A second call with the same `idempotency_key` (a double submit) returns the first visitor.
+    """
+    if idempotency_key:
+        existing = Visitor.objects.filter(
+            digibank=digibank, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing, False
+    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    _check_identity(
+        first_name=first_name, last_name=last_name, birth_year=birth_year, postcode=postcode
+    )
+    if is_minor(birth_year) and not minor_confirmed:
+        raise RegistrationError(
+            _("This person is younger than 18. Confirm that you register a minor."),
+            field="confirm_minor",
+        )
+    if consent_text is None or consent_text.digibank_id != digibank.pk:
+        raise RegistrationError(_("Ask for consent before you register someone."), field="consent")
+    groups = list(target_groups or [])
+    if any(group.digibank_id != digibank.pk for group in groups):
+        raise RegistrationError(_("This record belongs to another digibank."))
+    if groups:
+        target_groups_answer = TargetGroupAnswer.GIVEN
+    elif target_groups_answer == TargetGroupAnswer.GIVEN:
+        target_groups_answer = TargetGroupAnswer.UNKNOWN
+    visitor = Visitor(
+        digibank=digibank,
+        first_name=first_name,
+        last_name=last_name,
+        birth_year=birth_year,
+        postcode=postcode,
+        gender=gender,
+        language=language,
+        education=education,
+        employment=employment,
+        target_groups_answer=target_groups_answer,
+        phone=phone.strip(),
+        email=email.strip(),
+        consent_given_at=timezone.now(),
+        consent_text=consent_text,
+        consent_recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        idempotency_key=idempotency_key or None,
+    )
+    assign_visitor_code(visitor)
+    visitor_refresh_identity(visitor)
+    try:
+        with transaction.atomic():
+            visitor.save()
+    except IntegrityError:
+        existing = Visitor.objects.filter(
+            digibank=digibank, idempotency_key=idempotency_key
+        ).first()
+        if idempotency_key and existing is not None:
+            return existing, False
+        raise
+    visitor.target_groups.set(groups)
+    audit_log(
+        actor=actor,
+        action="registration.visitor.created",
+        obj=visitor,
+        fields=[name for name in EDITABLE_FIELDS if getattr(visitor, name)]
+        + (["target_groups"] if groups else [])
+        + ["consent_given_at"],
+    )
+    return visitor, True
+
+
+@transaction.atomic
+def visitor_update(
+    *,
+    visitor: Visitor,
+    actor: Any,
+    target_groups: list[TargetGroup] | None = None,
+    **fields: Any,
+) -> list[str]:
+    """Change a visitor's identity, profile or contact fields; logs the changed field names."""
+    visitor = Visitor.objects.select_for_update().get(pk=visitor.pk)
+    if visitor.erased_at is not None:
+        raise RegistrationError(_("This visitor has been erased."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise RegistrationError(_("These fields cannot be changed here."))
+    for name in ("first_name", "last_name"):
+        if name in fields:
+            fields[name] = " ".join(str(fields[name]).split())
+    before = snapshot(visitor, EDITABLE_FIELDS)
+    for name, value in fields.items():
+        setattr(visitor, name, value)
+    _check_identity(
+        first_name=visitor.first_name,
+        last_name=visitor.last_name,
+        birth_year=visitor.birth_year,
+        postcode=visitor.postcode,
+    )
+    changed = changed_fields(visitor, before, EDITABLE_FIELDS)
+    if target_groups is not None:
+        if any(group.digibank_id != visitor.digibank_id for group in target_groups):
+            raise RegistrationError(_("This record belongs to another digibank."))
+        old = set(visitor.target_groups.values_list("pk", flat=True))
+        if old != {group.pk for group in target_groups}:
+            visitor.target_groups.set(target_groups)
+            changed.append("target_groups")
+            if target_groups and visitor.target_groups_answer != TargetGroupAnswer.GIVEN:
+                visitor.target_groups_answer = TargetGroupAnswer.GIVEN
+                changed.append("target_groups_answer")
+    if not changed:
+        return []
+    visitor_refresh_identity(visitor)
+    visitor.save()
+    audit_log(actor=actor, action="registration.visitor.changed", obj=visitor, fields=changed)
+    return changed
+
+
+def visitor_view_record(*, visitor: Visitor, actor: Any) -> None:
+    """Log that someone opened a visitor's full record (privacy: who looked at whom)."""
+    audit_log(actor=actor, action="registration.visitor.viewed", obj=visitor)
+
+
+def visitor_export_record(*, visitor: Visitor, actor: Any, file_format: str) -> None:
+    audit_log(
+        actor=actor,
+        action="registration.visitor.exported",
+        obj=visitor,
+        data={"format": file_format},
+    )
+
+
+# -- Desk: participations ---------------------------------------------------------------------
+
+
+def _occurred_at(day: dt.date | None) -> dt.datetime:
+    now = timezone.localtime()
+    if day is None or day == now.date():
+        return now
+    if day > now.date():
+        raise RegistrationError(_("The date cannot be in the future."), field="occurred_on")
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+@transaction.atomic
+def desk_participation_register(
+    *,
+    digibank: Digibank,
+    actor: Any,
+    visitor: Visitor | None,
+    location: Location,
+    form_of_service: str,
+    idempotency_key: str,
+    occurred_on: dt.date | None = None,
+    activity_kind: str = "",
+    referrer_organisation: Organisation | None = None,
+    referrer_channel: str = ReferrerChannel.UNKNOWN,
+    help_question: dict | None = None,
+) -> tuple[Participation, bool]:
+    """Today's participation at the desk, with its help question, in one transaction.
+
+    Returns (participation, created); a double submit (same key) saves nothing new.
+    """
+    if not idempotency_key:
+        raise RegistrationError(_("The form expired. Please fill it in again."))
+    if location is None or location.digibank_id != digibank.pk:
+        raise RegistrationError(_("Choose the location."), field="location")
+    existing = Participation.objects.filter(
+        digibank=digibank, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return existing, False
+    if visitor is not None and visitor.erased_at is not None:
+        raise RegistrationError(_("This visitor has been erased."))
+    participation = participation_record(
+        digibank=digibank,
+        form_of_service=form_of_service,
+        occurred_at=_occurred_at(occurred_on),
+        visitor=visitor,
+        location=location,
+        actor=actor,
+        activity_kind=activity_kind,
+        referrer_organisation=referrer_organisation,
+        referrer_channel=referrer_channel,
+        idempotency_key=idempotency_key,
+    )
+    if (
+        help_question is not None
+        and form_of_service == FormOfService.INDIVIDUAL_SUPPORT
+        and not participation.help_questions.exists()
+    ):
+        help_question_record(participation=participation, actor=actor, **help_question)
+    return participation, True
+
+
+def anonymous_participation_record(
+    *,
+    digibank: Digibank,
+    actor: Any,
+    location: Location | None,
+    idempotency_key: str,
+    form_of_service: str = FormOfService.INDIVIDUAL_SUPPORT,
+) -> tuple[Participation, bool]:
+    """One click for someone who declines registration: a participation, never a visitor."""
+    if location is None:
+        raise RegistrationError(_("First choose where you work today."), field="location")
+    return desk_participation_register(
+        digibank=digibank,
+        actor=actor,
+        visitor=None,
+        location=location,
+        form_of_service=form_of_service,
+        idempotency_key=idempotency_key,
+        activity_kind=ActivityKind.DIGIPUNT_WALK_IN
+        if form_of_service == FormOfService.INDIVIDUAL_SUPPORT
+        else "",
+    )
+
+
+@transaction.atomic
+def follow_up_mark_done(*, help_question: HelpQuestion, actor: Any) -> None:
+    question = HelpQuestion.objects.select_for_update().get(pk=help_question.pk)
+    if question.outcome != Outcome.FOLLOW_UP:
+        raise RegistrationError(_("This question has no follow-up."))
+    if question.follow_up_done:
+        return
+    question.follow_up_done = True
+    question.save(update_fields=["follow_up_done"])
+    audit_log(
+        actor=actor,
+        action="registration.help_question.follow_up_done",
+        obj=question,
+        digibank=question.participation.digibank,
+        fields=["follow_up_done"],
+    )
+
+
+# -- Coordinator: merge, undo, erase ----------------------------------------------------------
+
+# Profile fields a merge fills in on the kept record when it does not know them yet.
+MERGE_FILL_FIELDS = {
+    "postcode": "",
+    "gender": Gender.UNKNOWN,
+    "language": Language.UNKNOWN,
+    "education": Education.UNKNOWN,
+    "employment": Employment.UNKNOWN,
+    "phone": "",
+    "email": "",
+}
+
+
+@transaction.atomic
+def visitor_merge(*, survivor: Visitor, merged: Visitor, actor: Any) -> VisitorMerge:
+    """Merge `merged` into `survivor`: every participation moves, nothing is deleted.
+
+    Fields the survivor does not know yet are taken from the merged record. The merge keeps
+    what it moved and filled in, so `visitor_merge_undo` can put everything back.
+    """
+    if survivor.pk == merged.pk:
+        raise RegistrationError(_("Choose two different visitors."))
+    if survivor.digibank_id != merged.digibank_id:
+        raise RegistrationError(_("This record belongs to another digibank."))
+    locked = {
+        v.pk: v
+        for v in Visitor.objects.select_for_update()
+        .filter(pk__in=[survivor.pk, merged.pk])
+        .order_by("pk")
+    }
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    for visitor in (survivor, merged):
+        if visitor.merged_into_id is not None or visitor.erased_at is not None:
+            raise RegistrationError(
+                _("%(visitor)s was already merged or erased.") % {"visitor": visitor}
+            )
+    moved = list(
+        Participation.objects.filter(visitor=merged).order_by("pk").values_list("pk", flat=True)
+    )
+    Participation.objects.filter(pk__in=moved).update(visitor=survivor)
+    filled = []
+    for name, empty in MERGE_FILL_FIELDS.items():
+        if getattr(survivor, name) == empty and getattr(merged, name) != empty:
+            setattr(survivor, name, getattr(merged, name))
+            filled.append(name)
+    added_groups = list(
+        merged.target_groups.exclude(pk__in=survivor.target_groups.all()).values_list(
+            "pk", flat=True
+        )
+    )
+    if added_groups:
+        survivor.target_groups.add(*added_groups)
+    survivor.save()
+    merged.merged_into = survivor
+    merged.save(update_fields=["merged_into", "updated_at"])
+    merge = VisitorMerge.objects.create(
+        digibank=survivor.digibank,
+        survivor=survivor,
+        merged=merged,
+        moved_participation_ids=moved,
+        data={"filled_fields": filled, "added_target_groups": added_groups},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="registration.visitor.merged",
+        obj=survivor,
+        fields=filled + (["target_groups"] if added_groups else []),
+        data={"merge": merge.pk, "merged_visitor": merged.pk, "participations": len(moved)},
+    )
+    audit_log(
+        actor=actor,
+        action="registration.visitor.merged_away",
+        obj=merged,
+        fields=["merged_into"],
+        data={"merge": merge.pk, "survivor": survivor.pk},
+    )
+    return merge
+
+
+@transaction.atomic
+def visitor_merge_undo(*, merge: VisitorMerge, actor: Any) -> None:
+    """Put the merged visitor back, with exactly the participations the merge moved."""
+    merge = VisitorMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise RegistrationError(_("This merge has already been undone."))
+    survivor = Visitor.objects.select_for_update().get(pk=merge.survivor_id)
+    merged = Visitor.objects.select_for_update().get(pk=merge.merged_id)
+    if survivor.erased_at is not None or survivor.merged_into_id is not None:
+        raise RegistrationError(
+            _("The kept record was erased or merged again; this merge can no longer be undone.")
+        )
+    Participation.objects.filter(pk__in=merge.moved_participation_ids, visitor=survivor).update(
+        visitor=merged
+    )
+    for name in merge.data.get("filled_fields", []):
+        setattr(survivor, name, MERGE_FILL_FIELDS[name])
+    survivor.save()
+    added_groups = merge.data.get("added_target_groups", [])
+    if added_groups:
+        survivor.target_groups.remove(*added_groups)
+    merged.merged_into = None
+    merged.save(update_fields=["merged_into", "updated_at"])
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor if getattr(actor, "is_authenticated", False) else None
+    merge.save(update_fields=["undone_at", "undone_by"])
+    audit_log(
+        actor=actor,
+        action="registration.visitor.merge_undone",
+        obj=survivor,
+        fields=merge.data.get("filled_fields", []),
+        data={"merge": merge.pk, "merged_visitor": merged.pk},
+    )
+    audit_log(
+        actor=actor,
+        action="registration.visitor.unmerged",
+        obj=merged,
+        fields=["merged_into"],
+        data={"merge": merge.pk},
+    )
+
+
+ERASED_FIELDS = ("first_name", "last_name", "birth_year", "postcode", "phone", "email")
+
+
+@transaction.atomic
+def visitor_erase(*, visitor: Visitor, actor: Any) -> None:
+    """Erase a person on request: identity and contact gone, participations kept.
+
+    The participations stay linked to the anonymised record (so unique counts do not
+    change); its pseudonymous code becomes random, so it links to no one any more. Records
+    merged into this one are erased too, and old log lines no longer show the name.
+    """
+    visitor = Visitor.objects.select_for_update().get(pk=visitor.pk)
+    if visitor.erased_at is not None:
+        raise RegistrationError(_("This visitor has already been erased."))
+    if visitor.merged_into_id is not None:
+        raise RegistrationError(_("This record was merged; erase the kept record instead."))
+    content_type = ContentType.objects.get_for_model(Visitor)
+    now = timezone.now()
+    for record in [visitor, *Visitor.objects.select_for_update().filter(merged_into=visitor)]:
+        record.first_name = ""
+        record.last_name = ""
+        record.birth_year = None
+        record.postcode = ""
+        record.phone = ""
+        record.email = ""
+        record.norm_first_name = ""
+        record.norm_last_name = ""
+        record.search_text = ""
+        record.idempotency_key = None
+        assign_visitor_code(record)
+        record.pseudonymous_code = random_pseudonymous_code()
+        record.erased_at = now
+        record.save()
+        AuditLogEntry.objects.filter(content_type=content_type, object_id=str(record.pk)).update(
+            object_repr=str(record)
+        )
+    HelpQuestion.objects.filter(participation__visitor=visitor).exclude(note="").update(note="")
+    audit_log(
+        actor=actor,
+        action="registration.visitor.erased",
+        obj=visitor,
+        fields=[*ERASED_FIELDS, "visitor_code", "pseudonymous_code"],
+    )
