@@ -403,3 +403,59 @@ class VisitorMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} -> {self.survivor_id}"
+
+
+def import_file_storage():
+    """Uploaded legacy files: outside MEDIA_ROOT's public URL space (no base URL at all)."""
+    from pathlib import Path
+
+    from django.core.files.storage import FileSystemStorage
+
+    root = getattr(settings, "IMPORT_FILE_ROOT", None) or Path(settings.MEDIA_ROOT).parent / (
+        "imports"
+    )
+    return FileSystemStorage(location=root, base_url=None)
+
+
+def import_file_path(batch: ImportBatch, filename: str) -> str:
+    import uuid
+
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"digibank_{batch.digibank_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportBatch(models.Model):
+    """A legacy file uploaded by a coordinator: previewed (dry run), then imported or not.
+
+    The file is kept between the two steps in a storage that is not served on the web, and
+    removed once the import is done."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+
+    digibank = models.ForeignKey(Digibank, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(storage=import_file_storage, upload_to=import_file_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
