@@ -70,6 +70,19 @@ SUMMARY_KEYS = (
 )
 
 
+IMPORTED_VISITOR_FIELDS = [
+    "birth_year",
+    "education",
+    "employment",
+    "first_name",
+    "gender",
+    "language",
+    "last_name",
+    "postcode",
+    "target_groups",
+]
+
+
 class ImportFileError(RegistrationError):
     """The file as a whole cannot be read: nothing is imported."""
 
@@ -389,7 +402,7 @@ def read_table(data: bytes, filename: str) -> tuple[dict[str, int], list[tuple[i
     numbered = [(i, row) for i, row in enumerate(raw, 1) if any(c.strip() for c in row)]
     if not numbered:
         raise ImportFileError(_("The file is empty."))
-    header_row, header = numbered[0]
+    _header_row, header = numbered[0]
     columns: dict[str, int] = {}
     for index, title in enumerate(header):
         key = COLUMNS.get(normalise_name(title.replace("\ufeff", "")))
@@ -773,7 +786,7 @@ def _near_duplicates(plan: Plan) -> list[dict]:
                         f"{similar.postcode or '?'})"
                     )
                 else:
-                    visitor_id, code = plan.existing_visitors[other]
+                    _visitor_id, code = plan.existing_visitors[other]
                     item["similar_visitor"] = code
                 found.append(item)
     return sorted(found, key=lambda item: item["row"])
@@ -1042,10 +1055,7 @@ def legacy_import(
                     content_type=visitor_type,
                     object_id=str(visitor.pk),
                     object_repr=f"#{visitor.visitor_code}",
-                    changed_fields=sorted(
-                        ["first_name", "last_name", "birth_year", "postcode", "gender"]
-                        + ["language", "education", "employment", "target_groups"]
-                    ),
+                    changed_fields=IMPORTED_VISITOR_FIELDS,
                 )
                 for visitor in new_visitors.values()
             ],
