@@ -778,7 +778,7 @@ def _near_duplicates(plan: Plan) -> list[dict]:
                     "name": f"{row.first_name} {row.last_name} ({row.birth_year}, "
                     f"{row.postcode or '?'})",
                 }
-                if other in first_rows:
+                if other not in plan.existing_visitors:
                     similar = first_rows[other]
                     item["similar_row"] = similar.row
                     item["similar_name"] = (
@@ -953,7 +953,8 @@ def _resolve_choices(
 
 
 def _new_visitor(plan: Plan, rows: list[ParsedRow], actor: Any, codes: set[str]) -> Visitor:
-    """One new visitor from all the rows of one person; the latest filled-in value wins."""
+    """One new visitor from all the rows of one person; the latest filled-in value wins
+    (for the names: the most frequent spelling)."""
     latest_first = sorted(rows, key=lambda r: r.occurred_at, reverse=True)
     first = latest_first[0]
 
@@ -963,10 +964,15 @@ def _new_visitor(plan: Plan, rows: list[ParsedRow], actor: Any, codes: set[str])
             "unknown",
         )
 
+    def spelling(attribute: str) -> str:
+        # The most frequent spelling of the name; on a tie the latest one.
+        counts = Counter(getattr(r, attribute) for r in latest_first)
+        return max(latest_first, key=lambda r: counts[getattr(r, attribute)]).__dict__[attribute]
+
     visitor = Visitor(
         digibank=plan.digibank,
-        first_name=first.first_name,
-        last_name=first.last_name,
+        first_name=spelling("first_name"),
+        last_name=spelling("last_name"),
         birth_year=first.birth_year,
         postcode=first.postcode,
         gender=latest("gender"),
