@@ -5,16 +5,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from digibank.services import digibank_create
 from digibank.models import Role
+from digibank.services import digibank_create
 from tests.access import client_for
 from tests.factories import make_member
 
 EXAMPLE_PATH = Path(__file__).parent / "data" / "legacy_registrations_example.csv"
-HEADER = (
-    "Tijdstempel;Voornaam;Achternaam;Geboortejaar;Postcode;Geslacht;Taal;Scholing;Statuut;"
-    "Doelgroep;Dienstverlening;Activiteit;Locatie;Eerder deelgenomen;Hulpvraag;Doorverwezen door"
-).split(";")
+HEADER = ["Tijdstempel", "Voornaam", "Achternaam", "Geboortejaar", "Postcode", "Geslacht", "Taal", "Scholing", "Statuut", "Doelgroep", "Dienstverlening", "Activiteit", "Locatie", "Eerder deelgenomen", "Hulpvraag", "Doorverwezen door"]
 
 
 def example_bytes() -> bytes:

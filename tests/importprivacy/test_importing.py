@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from digibank.models import AuditLogEntry, Location, Organisation
+from registration.exceptions import RegistrationError
+from registration.identity import pseudonymous_code
 from registration.importing import (
     SUMMARY_KEYS,
     ImportFileError,
@@ -15,8 +17,6 @@ from registration.importing import (
     legacy_plan,
     legacy_preview,
 )
-from registration.exceptions import RegistrationError
-from registration.identity import pseudonymous_code
 from registration.models import HelpQuestion, Participation, ReferrerChannel, Visitor
 from tests.importprivacy.conftest import (
     HEADER,
