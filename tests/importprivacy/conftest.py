@@ -11,7 +11,24 @@ from tests.access import client_for
 from tests.factories import make_member
 
 EXAMPLE_PATH = Path(__file__).parent / "data" / "legacy_registrations_example.csv"
-HEADER = ["Tijdstempel", "Voornaam", "Achternaam", "Geboortejaar", "Postcode", "Geslacht", "Taal", "Scholing", "Statuut", "Doelgroep", "Dienstverlening", "Activiteit", "Locatie", "Eerder deelgenomen", "Hulpvraag", "Doorverwezen door"]
+HEADER = [
+    "Tijdstempel",
+    "Voornaam",
+    "Achternaam",
+    "Geboortejaar",
+    "Postcode",
+    "Geslacht",
+    "Taal",
+    "Scholing",
+    "Statuut",
+    "Doelgroep",
+    "Dienstverlening",
+    "Activiteit",
+    "Locatie",
+    "Eerder deelgenomen",
+    "Hulpvraag",
+    "Doorverwezen door",
+]
 
 
 def example_bytes() -> bytes:
