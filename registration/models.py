@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -405,16 +408,30 @@ class VisitorMerge(models.Model):
         return f"{self.merged_id} -> {self.survivor_id}"
 
 
-def import_file_storage():
-    """Uploaded legacy files: outside MEDIA_ROOT's public URL space (no base URL at all)."""
+def _import_file_root():
     from pathlib import Path
 
-    from django.core.files.storage import FileSystemStorage
+    root = getattr(settings, "IMPORT_FILE_ROOT", None)
+    return Path(root) if root else Path(settings.MEDIA_ROOT).parent / "imports"
 
-    root = getattr(settings, "IMPORT_FILE_ROOT", None) or Path(settings.MEDIA_ROOT).parent / (
-        "imports"
-    )
-    return FileSystemStorage(location=root, base_url=None)
+
+class ImportFileStorage(FileSystemStorage):
+    """Uploaded legacy files: outside MEDIA_ROOT and never given a URL (not on the web)."""
+
+    @property
+    def base_location(self):
+        return str(_import_file_root())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("Uploaded import files are not served on the web.")
+
+
+def import_file_storage():
+    return ImportFileStorage()
 
 
 def import_file_path(batch: ImportBatch, filename: str) -> str:

@@ -75,7 +75,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "registration/import_result.html", {"batch": batch})
     preview = batch.preview
     form = ImportConfirmForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         digibank=request.digibank,
         unknown_locations=preview.get("unknown_locations", []),
         unknown_referrers=preview.get("unknown_referrers", []),
