@@ -66,27 +66,21 @@ def visitors_due_for_anonymisation(
         .annotate(last=Max("occurred_on"))
         .values("last")
     )
-    due = (
-        Visitor.objects.filter(
-            digibank=digibank, anonymised_at__isnull=True, erased_at__isnull=True
+    base = Visitor.objects.filter(
+        digibank=digibank, anonymised_at__isnull=True, erased_at__isnull=True
+    ).annotate(
+        last_seen=Coalesce(
+            Subquery(last_participation),
+            TruncDate("created_at", tzinfo=timezone.get_current_timezone()),
         )
-        .annotate(
-            last_seen=Coalesce(
-                Subquery(last_participation),
-                TruncDate("created_at", tzinfo=timezone.get_current_timezone()),
-            )
-        )
-        .filter(last_seen__lt=cutoff)
     )
-    active_due = due.filter(merged_into__isnull=True)
-    survivor_gone = Visitor.objects.filter(pk=OuterRef("merged_into")).filter(
-        Q(anonymised_at__isnull=False)
-        | Q(erased_at__isnull=False)
-        | Q(pk__in=active_due.values("pk"))
-    )
-    return due.filter(Q(merged_into__isnull=True) | Q(Exists(survivor_gone))).order_by(
-        "last_seen", "pk"
-    )
+    active_due = base.filter(merged_into__isnull=True, last_seen__lt=cutoff).values("pk")
+    return base.filter(
+        Q(pk__in=active_due)
+        | Q(merged_into__in=active_due)
+        | Q(merged_into__anonymised_at__isnull=False)
+        | Q(merged_into__erased_at__isnull=False)
+    ).order_by("last_seen", "pk")
 
 
 @transaction.atomic
