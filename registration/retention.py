@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import BigIntegerField, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BigIntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 

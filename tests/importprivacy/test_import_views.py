@@ -39,7 +39,7 @@ def test_upload_shows_a_dry_run_preview_and_saves_nothing(bank, bank_coordinator
     assert batch.file and Path(batch.file.path).read_bytes() == example_bytes()
     assert str(Path(batch.file.path)).startswith(str(settings.IMPORT_FILE_ROOT))
     with pytest.raises(NotImplementedError):
-        batch.file.url  # never served on the web
+        batch.file.storage.url(batch.file.name)  # never served on the web
     page = bank_coordinator_client.get(response["Location"]).content.decode()
     assert "53" in page
     assert "Bibliotheek Tienen" in page and "OCMW Tienen" in page
