@@ -89,7 +89,8 @@ def generate(rows: int, seed: int = 2026) -> bytes:
         day = rng.randint(1, 28)
         month = rng.randint(1, 12)
         year = rng.choice([2022, 2023, 2024])
-        stamp = f"{day:02d}/{month:02d}/{year} {rng.randint(9, 16):02d}:{rng.randint(0, 59):02d}:{i % 60:02d}"
+        hour, minute = rng.randint(9, 16), rng.randint(0, 59)
+        stamp = f"{day:02d}/{month:02d}/{year} {hour:02d}:{minute:02d}:{i % 60:02d}"
         form, activity = rng.choice(SERVICES)
         question = rng.choice(QUESTIONS) if form == "Individuele begeleiding" else ""
         if rng.random() < 0.1:

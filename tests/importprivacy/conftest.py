@@ -73,6 +73,8 @@ def person(first: str, last: str, year: str = "1960", postcode: str = "3300", **
 @pytest.fixture(autouse=True)
 def _private_import_root(settings, tmp_path):
     settings.IMPORT_FILE_ROOT = tmp_path / "imports"
+    # Many members are made per test: a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

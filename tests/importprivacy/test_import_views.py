@@ -239,7 +239,7 @@ def test_command_refuses_a_file_with_rejected_rows_and_imports_nothing(bank, tmp
 def test_command_reports_unreadable_files_and_unknown_digibanks(bank, tmp_path):
     empty = tmp_path / "leeg.csv"
     empty.write_bytes(b"")
-    with pytest.raises(CommandError, match="empty"):
+    with pytest.raises(CommandError, match="leeg"):
         call_command("import_registrations", str(empty), "--digibank", "tienen")
     with pytest.raises(CommandError, match="nope"):
         call_command("import_registrations", str(empty), "--digibank", "nope")

@@ -326,15 +326,15 @@ def test_rows_without_name_and_birth_year_are_anonymous(bank):
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
-        (b"", "x.csv", "empty"),
-        (b"\r\n\r\n", "x.csv", "empty"),
+        (b"", "x.csv", "leeg"),
+        (b"\r\n\r\n", "x.csv", "leeg"),
         ("Tijdstempel;Voornaam".encode("utf-16"), "x.csv", "UTF-8"),
         (b"Tijdstempel;Voornaam;Achternaam\n\x81\x8d\x8f;x;y\n", "x.csv", "UTF-8"),
-        (b"%PDF-1.4 binary", "x.pdf", "CSV or Excel"),
+        (b"%PDF-1.4 binary", "x.pdf", "CSV- of Excel-bestand"),
         (b"\xd0\xcf\x11\xe0 old excel", "x.xls", ".xls"),
         (b"not a zip", "x.xlsx", "Excel"),
         (b"PK\x03\x04broken", "x.xlsx", "Excel"),
-        (";".join(HEADER).encode(), "x.csv", "no registrations"),
+        (";".join(HEADER).encode(), "x.csv", "geen registraties"),
     ],
 )
 def test_broken_files_are_refused_with_a_clear_message(bank, data, filename, message):
@@ -355,20 +355,20 @@ def test_a_missing_required_column_is_named(bank):
     [
         (person("Oud", "Mens", "1850"), "Geboortejaar 1850"),
         (person("Jong", "Mens", "2030"), "Geboortejaar 2030"),
-        (person("Geen", "Jaar", ""), "Geboortejaar is empty"),
-        (person("Raar", "Jaar", "19x0"), "four digits"),
+        (person("Geen", "Jaar", ""), "Geboortejaar is leeg"),
+        (person("Raar", "Jaar", "19x0"), "vier cijfers"),
         (person("Ann", "Dienst", Dienstverlening="Koffieklets"), "Koffieklets"),
-        (person("Ann", "Leeg", Dienstverlening=""), "Dienstverlening is empty"),
-        (person('=HYPERLINK("http://x")', "Peeters"), "formula"),
-        (person("Jan", "@SUM(A1)"), "formula"),
+        (person("Ann", "Leeg", Dienstverlening=""), "Dienstverlening is leeg"),
+        (person('=HYPERLINK("http://x")', "Peeters"), "formule"),
+        (person("Jan", "@SUM(A1)"), "formule"),
         (person("Ann", "Post", postcode="33000"), "Postcode"),
         (person("Ann", "Geslacht", Geslacht="Kat"), "Kat"),
         (person("Ann", "Groep", Doelgroep="Astronaut"), "Astronaut"),
         (person("Ann", "Terug", **{"Eerder deelgenomen": "Misschien"}), "Misschien"),
-        (row(Tijdstempel="31/02/2024"), "not a date"),
-        (row(Tijdstempel="gisteren"), "not a date"),
-        (row(Tijdstempel="01/01/2999 10:00"), "future"),
-        (row(Voornaam="Ann", Geboortejaar="1970"), "Achternaam is empty"),
+        (row(Tijdstempel="31/02/2024"), "geen datum"),
+        (row(Tijdstempel="gisteren"), "geen datum"),
+        (row(Tijdstempel="01/01/2999 10:00"), "toekomst"),
+        (row(Voornaam="Ann", Geboortejaar="1970"), "Achternaam is leeg"),
     ],
 )
 def test_bad_rows_are_rejected_with_row_number_and_reason(bank, bad_row, reason):
@@ -400,7 +400,7 @@ def test_a_failure_half_way_leaves_the_database_unchanged(bank, monkeypatch):
 def test_unknown_locations_and_referrers_must_be_chosen_in_the_browser_flow(bank):
     with pytest.raises(RegistrationError) as error:
         legacy_import(digibank=bank, data=example_bytes(), filename="x.csv")
-    assert "'t Recupke Landen" in error.value.message or "create it" in error.value.message
+    assert "'t Recupke Landen" in error.value.message or "maak ze aan" in error.value.message
     assert not Participation.objects.exists() and not Location.objects.exists()
 
 
