@@ -243,3 +243,27 @@ def test_command_reports_unreadable_files_and_unknown_digibanks(bank, tmp_path):
         call_command("import_registrations", str(empty), "--digibank", "tienen")
     with pytest.raises(CommandError, match="nope"):
         call_command("import_registrations", str(empty), "--digibank", "nope")
+
+
+def test_command_refuses_a_file_above_the_limit(bank, tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024
+    path = tmp_path / "groot.csv"
+    path.write_bytes(example_bytes())
+    with pytest.raises(CommandError, match="too large"):
+        call_command("import_registrations", str(path), "--digibank", "tienen")
+    assert not Participation.objects.exists()
+
+
+def test_upload_page_query_count_does_not_grow(
+    bank, bank_coordinator, bank_coordinator_client, django_assert_max_num_queries
+):
+    ImportBatch.objects.create(digibank=bank, original_name="a.csv", uploaded_by=bank_coordinator)
+    with django_assert_max_num_queries(20) as first:
+        bank_coordinator_client.get(UPLOAD)
+    for n in range(10):
+        ImportBatch.objects.create(
+            digibank=bank, original_name=f"{n}.csv", uploaded_by=bank_coordinator
+        )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = bank_coordinator_client.get(UPLOAD)
+    assert "9.csv" in response.content.decode()

@@ -38,6 +38,20 @@ def test_publishing_makes_a_new_current_version(bank, bank_coordinator, bank_coo
     assert page.index(NEW_TEXT) < page.index(ConsentText.objects.get(version=1).text[:30])
 
 
+def test_consent_page_query_count_does_not_grow(
+    bank, bank_coordinator, bank_coordinator_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as first:
+        bank_coordinator_client.get(CONSENT)
+    for n in range(2, 12):
+        ConsentText.objects.create(
+            digibank=bank, version=n, text=f"Tekst {n}", created_by=bank_coordinator
+        )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = bank_coordinator_client.get(CONSENT)
+    assert "Tekst 11" in response.content.decode()
+
+
 def test_publishing_the_same_or_an_empty_text_is_refused(bank, bank_coordinator_client):
     same = ConsentText.objects.get(digibank=bank).text
     for text in (same, "   ", "te kort"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from digibank.models import Digibank
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No file at {path}.")
+        if file.stat().st_size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise CommandError(
+                f"The file is too large ({file.stat().st_size / 1_048_576:.1f} MB); the limit is "
+                f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1_048_576:.1f} MB (IMPORT_MAX_UPLOAD_BYTES)."
+            )
         data = file.read_bytes()
         try:
             plan = legacy_plan(digibank=bank, data=data, filename=file.name)
