@@ -446,3 +446,11 @@ def test_a_choice_pointing_at_another_digibank_is_refused(bank, other_digibank):
             location_choices={"Ergens": f"location:{foreign.pk}"},
         )
     assert not Participation.objects.exists()
+
+
+def test_the_same_rows_as_xlsx_after_csv_create_nothing(bank):
+    rows = example_rows()
+    legacy_import(digibank=bank, data=to_csv(rows), filename="a.csv", create_unknown=True)
+    again = legacy_import(digibank=bank, data=to_xlsx(rows), filename="a.xlsx", create_unknown=True)
+    assert again["participations_created"] == 0 and again["visitors_created"] == 0
+    assert Participation.objects.filter(digibank=bank).count() == 53
