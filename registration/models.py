@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -410,3 +413,73 @@ class VisitorMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} -> {self.survivor_id}"
+
+
+def _import_file_root():
+    from pathlib import Path
+
+    root = getattr(settings, "IMPORT_FILE_ROOT", None)
+    return Path(root) if root else Path(settings.MEDIA_ROOT).parent / "imports"
+
+
+class ImportFileStorage(FileSystemStorage):
+    """Uploaded legacy files: outside MEDIA_ROOT and never given a URL (not on the web)."""
+
+    @property
+    def base_location(self):
+        return str(_import_file_root())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("Uploaded import files are not served on the web.")
+
+
+def import_file_storage():
+    return ImportFileStorage()
+
+
+def import_file_path(batch: ImportBatch, filename: str) -> str:
+    import uuid
+
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"digibank_{batch.digibank_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportBatch(models.Model):
+    """A legacy file uploaded by a coordinator: previewed (dry run), then imported or not.
+
+    The file is kept between the two steps in a storage that is not served on the web, and
+    removed once the import is done."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+
+    digibank = models.ForeignKey(Digibank, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(storage=import_file_storage, upload_to=import_file_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
