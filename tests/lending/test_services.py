@@ -108,7 +108,7 @@ def test_it_takes_a_loan_from_request_to_return_and_writes_two_participations(
 
 def test_it_refuses_a_pickup_without_signed_agreement_or_paid_deposit(make_loan, volunteer, today):
     loan = make_loan("approved")
-    with pytest.raises(LendingError, match="overeenkomst|agreement"):
+    with pytest.raises(LendingError, match=r"overeenkomst|agreement"):
         services.loan_pickup(loan=loan, actor=volunteer, picked_up_on=today, agreement_signed=False)
     with pytest.raises(LendingError) as error:
         services.loan_pickup(loan=loan, actor=volunteer, picked_up_on=today, agreement_signed=True)
@@ -206,7 +206,7 @@ def test_a_social_referral_needs_the_professionals_motivation(visitor, volunteer
 def test_no_conditions_is_only_accepted_where_the_digibank_lends_to_everyone(
     visitor, volunteer, coordinator, lending_settings, make_loan
 ):
-    with pytest.raises(LendingError, match="criterium|criterion"):
+    with pytest.raises(LendingError, match=r"criterium|criterion"):
         services.eligibility_check_record(
             visitor=visitor, actor=volunteer, criterion=EligibilityCriterion.NONE
         )
@@ -244,7 +244,7 @@ def test_only_a_coordinator_can_override_and_only_with_a_reason(
 ):
     lending_settings.eligibility_criteria = [EligibilityCriterion.KANSENPAS]
     lending_settings.save()
-    with pytest.raises(LendingError, match="coördinator|coordinator"):
+    with pytest.raises(LendingError, match=r"coördinator|coordinator"):
         services.eligibility_check_record(
             visitor=visitor,
             actor=volunteer,
@@ -273,7 +273,7 @@ def test_an_expired_proof_cannot_approve_a_loan(make_loan, coordinator, today):
         checked_on=today - dt.timedelta(days=400),
         valid_until=today - dt.timedelta(days=1),
     )
-    with pytest.raises(LendingError, match="verlopen|expired"):
+    with pytest.raises(LendingError, match=r"verlopen|expired"):
         services.loan_approve(loan=loan, actor=coordinator, eligibility_check=check, term="12m")
     loan.refresh_from_db()
     assert loan.status == LoanStatus.REQUESTED
@@ -351,7 +351,7 @@ def test_a_negative_deposit_is_refused_with_a_message_and_nothing_changes(
     digibank, coordinator, lending_settings
 ):
     data = {name: getattr(lending_settings, name) for name in services.SETTINGS_FIELDS}
-    with pytest.raises(LendingError, match="nul|zero") as error:
+    with pytest.raises(LendingError, match=r"nul|zero") as error:
         services.lending_settings_update(
             digibank=digibank, actor=coordinator, **{**data, "deposit_amount": Decimal("-5")}
         )
@@ -473,7 +473,7 @@ def test_a_returned_device_needs_a_new_wipe_before_it_goes_out_again(
         proof_seen="gezien",
         checked_on=today,
     )
-    with pytest.raises(LendingError, match="gewist|wiped"):
+    with pytest.raises(LendingError, match=r"gewist|wiped"):
         services.loan_approve(
             loan=second, actor=coordinator, eligibility_check=check, term="12m", device=device
         )
@@ -538,7 +538,7 @@ def test_an_existing_serial_number_is_refused_with_a_clear_message(
         "asset_tag": "TL-9999",
         "source": DeviceSource.PURCHASED_NEW,
     }
-    with pytest.raises(LendingError, match="PF1ABC23|pf1abc23") as error:
+    with pytest.raises(LendingError, match=r"PF1ABC23|pf1abc23") as error:
         services.device_create(digibank=digibank, actor=coordinator, **fields)
     assert error.value.field == "serial_number"
     assert Device.objects.filter(digibank=digibank).count() == 1
