@@ -183,6 +183,7 @@ def test_a_digihelper_and_a_coordinator_run_a_loan_through_the_screens(
     )
     assert response.status_code == 400
     assert 'id="id_proof_seen_error"' in response.content.decode()
+    assert "Schrijf op welk bewijs je zag" in response.content.decode()
     assert not EligibilityCheck.objects.exists()
     helper.post(
         reverse("lending:loan_eligibility", args=[loan.pk]),
