@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.access import (
+    DESK_ROLES,
     MANAGE_ROLES,
     coordinator_required,
     desk_required,
     enrol_required,
     has_role,
 )
+from digibank.models import Role
 from digibank.selectors import audit_entries_for
 from digibank.views import desk_location
 from lending import pdf, selectors, services
@@ -281,13 +283,17 @@ def loan_request(request: HttpRequest, visitor_pk: int) -> HttpResponse:
         initial["referrer_organisation"] = membership.organisation_id
     form = LoanRequestForm(request.POST or None, initial=initial, digibank=request.digibank)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data["referrer_organisation"] is None and has_role(request, {Role.REFERRER}):
+            # A referrer asks on behalf of the organisation they work for.
+            data["referrer_organisation"] = membership.organisation
         try:
-            loan = services.loan_request(visitor=visitor, actor=request.user, **form.cleaned_data)
+            loan = services.loan_request(visitor=visitor, actor=request.user, **data)
         except LendingError as error:
             _apply_error(form, error)
         else:
             messages.success(request, _("The loan request has been saved."))
-            if has_role(request, MANAGE_ROLES) or has_role(request, {"volunteer"}):
+            if has_role(request, DESK_ROLES):
                 return redirect("lending:loan_detail", pk=loan.pk)
             return redirect("home")
     return render(request, "lending/loan_request.html", {"form": form, "visitor": visitor})

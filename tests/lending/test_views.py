@@ -415,3 +415,56 @@ def test_the_home_panel_shows_due_today_and_overdue(
 def test_the_navigation_offers_lending_to_the_desk(name, volunteer_client):
     response = volunteer_client.get(reverse(name))
     assert reverse("lending:overview") in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["requested", "approved", "active"])
+def test_the_loan_page_offers_the_next_steps_for_each_status(
+    status, make_loan, coordinator_client, django_assert_max_num_queries
+):
+    loan = make_loan(status)
+    with django_assert_max_num_queries(30):
+        response = coordinator_client.get(reverse("lending:loan_detail", args=[loan.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and loan.visitor.last_name in body
+    expected = {
+        "requested": ["lending:loan_eligibility", "lending:loan_approve", "lending:loan_cancel"],
+        "approved": ["lending:loan_pickup", "lending:loan_agreement", "lending:loan_cancel"],
+        "active": [
+            "lending:loan_return",
+            "lending:loan_extend",
+            "lending:loan_lost",
+            "lending:loan_permanent",
+            "lending:loan_check_in_plan",
+        ],
+    }[status]
+    for name in expected:
+        assert reverse(name, args=[loan.pk]) in body, name
+
+
+def test_the_forms_open_for_the_coordinator(digibank, device, visitor, coordinator_client):
+    for url in (
+        reverse("lending:device_create"),
+        reverse("lending:device_edit", args=[device.pk]),
+        reverse("lending:device_wipe", args=[device.pk]),
+        reverse("lending:settings"),
+        reverse("lending:loan_request", args=[visitor.pk]),
+        reverse("lending:donation_list"),
+    ):
+        response = coordinator_client.get(url)
+        assert response.status_code == 200, url
+        assert "<form" in response.content.decode()
+
+
+def test_a_referrer_requests_a_device_for_a_visitor_of_the_digibank(
+    digibank, visitor, referrer, referrer_client, lending_settings
+):
+    response = referrer_client.post(
+        reverse("lending:loan_request", args=[visitor.pk]),
+        {"device_type": "tablet", "request_note": "Videobellen met familie"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    loan = Loan.objects.get(visitor=visitor)
+    assert loan.requested_by == referrer and loan.status == LoanStatus.REQUESTED
+    assert loan.referrer_organisation == referrer.memberships.get().organisation
+    # The referrer does not see the loan itself.
+    assert referrer_client.get(reverse("lending:loan_detail", args=[loan.pk])).status_code == 403
