@@ -242,7 +242,7 @@ def seed(demo) -> None:
                 if device.type == "tablet"
                 else WipeMethod.OVERWRITE,
                 performed_by="Jan Digihelper",
-                tool="Windows herstel" if device.type == "laptop" else "",
+                tool="nwipe" if device.type == "laptop" else "",
             )
     # Lost and permanent.
     lost = lend(people[9], laptops[7], 150)

@@ -46,7 +46,7 @@ def agreement_conditions(loan: Loan) -> list[str]:
         if device
         else loan.get_device_type_display(),
         "einddatum": formats.date_format(due, "j F Y") if due else _("no end date (indefinite)"),
-        "waarborg": f"EUR {loan.deposit_amount}",
+        "waarborg": f"EUR {formats.number_format(loan.deposit_amount, 2)}",
         "digibank": loan.digibank.name,
     }
     text = settings_for(loan.digibank).agreement_text
