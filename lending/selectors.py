@@ -324,6 +324,8 @@ def indicator_loans(
         & (Q(returned_on__isnull=True) | Q(returned_on__gt=F("due_date"), returned_on__gte=start))
         & (Q(lost_on__isnull=True) | Q(lost_on__gt=F("due_date"), lost_on__gte=start))
     )
+    # Every count needs a loan that was on loan on some day of the period: filter on that first.
+    loans = loans.filter(active)
     extended = Exists(
         LoanExtension.objects.filter(
             loan=OuterRef("pk"), extended_on__gte=start, extended_on__lte=end
@@ -333,7 +335,7 @@ def indicator_loans(
     on_postgres = connection.vendor == "postgresql"
     aggregates = {
         "started": Count("id", filter=started),
-        "active": Count("id", filter=active),
+        "active": Count("id"),
         "returned": Count("id", filter=returned),
         "extended": Count("id", filter=Q(extended)),
         "overdue": Count("id", filter=overdue),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 import re
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,8 @@ from lending.models import (
 )
 from registration.models import ActivityKind, FormOfService, Visitor
 from registration.services import participation_record
+
+logger = logging.getLogger(__name__)
 
 # Criteria that rest on a document the digihelper looks at (never copies).
 DOCUMENT_CRITERIA = {
@@ -1008,6 +1011,12 @@ def lending_daily_run(*, today: dt.date | None = None) -> dict[str, int]:
 
     Idempotent: `Reminder` is unique per (loan, kind, date), so a second run sends nothing."""
     today = today or timezone.localdate()
+    unsent = list(
+        Reminder.objects.filter(
+            channel=ReminderChannel.EMAIL, handled_at__isnull=True, due_date__gte=today
+        ).values_list("pk", flat=True)
+    )
+    retried = sum(1 for pk in unsent if _send_reminder_email(pk))
     marked = Loan.objects.filter(
         status=LoanStatus.ACTIVE,
         is_permanent=False,
@@ -1020,7 +1029,12 @@ def lending_daily_run(*, today: dt.date | None = None) -> dict[str, int]:
             loan.overdue_since = loan.due_date + dt.timedelta(days=1)
             loan.save(update_fields=["overdue_since"])
             audit_log(actor=None, action="lending.loan.overdue", obj=loan, fields=["overdue_since"])
-    counts = {"overdue_marked": len(overdue_ids), "emails": 0, "call_list": 0}
+    counts = {
+        "overdue_marked": len(overdue_ids),
+        "emails": 0,
+        "call_list": 0,
+        "emails_retried": retried,
+    }
     for lending in LendingSettings.objects.select_related("digibank"):
         horizon = today + dt.timedelta(days=lending.reminder_days)
         active = Loan.objects.filter(
@@ -1059,19 +1073,28 @@ def _reminder_create(*, loan: Loan, kind: str, due_date: dt.date) -> str | None:
     return channel
 
 
-def _send_reminder_email(reminder_id: int) -> None:
-    reminder = Reminder.objects.select_related(
-        "loan__visitor", "loan__device", "loan__location", "loan__digibank"
-    ).get(pk=reminder_id)
-    loan = reminder.loan
-    with translation.override("nl-be"):
-        context = {"reminder": reminder, "loan": loan, "visitor": loan.visitor}
-        subject = render_to_string("lending/email/reminder_subject.txt", context).strip()
-        body = render_to_string("lending/email/reminder_body.txt", context)
-    send_mail(subject, body, django_settings.DEFAULT_FROM_EMAIL, [loan.visitor.email])
-    Reminder.objects.filter(pk=reminder_id, handled_at__isnull=True).update(
+def _send_reminder_email(reminder_id: int) -> bool:
+    """Send one reminder e-mail. It is claimed first (so two runs never both send it) and
+    released again when sending fails, so the next daily run tries again."""
+    if not Reminder.objects.filter(pk=reminder_id, handled_at__isnull=True).update(
         handled_at=timezone.now()
-    )
+    ):
+        return False
+    try:
+        reminder = Reminder.objects.select_related(
+            "loan__visitor", "loan__device", "loan__location", "loan__digibank"
+        ).get(pk=reminder_id)
+        loan = reminder.loan
+        with translation.override("nl-be"):
+            context = {"reminder": reminder, "loan": loan, "visitor": loan.visitor}
+            subject = render_to_string("lending/email/reminder_subject.txt", context).strip()
+            body = render_to_string("lending/email/reminder_body.txt", context)
+        send_mail(subject, body, django_settings.DEFAULT_FROM_EMAIL, [loan.visitor.email])
+    except Exception:
+        logger.exception("Lending reminder %s could not be sent; retried tomorrow.", reminder_id)
+        Reminder.objects.filter(pk=reminder_id).update(handled_at=None)
+        return False
+    return True
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ def test_the_daily_run_marks_overdue_loans_and_reminds_each_due_date_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         first = lending_daily_run.delay().get()
-    assert first == {"overdue_marked": 1, "emails": 1, "call_list": 1}
+    assert first == {"overdue_marked": 1, "emails": 1, "call_list": 1, "emails_retried": 0}
     overdue.refresh_from_db()
     assert overdue.overdue_since == today - dt.timedelta(days=1)
     assert len(mail.outbox) == 1
@@ -37,7 +37,7 @@ def test_the_daily_run_marks_overdue_loans_and_reminds_each_due_date_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         second = lending_daily_run.delay().get()
-    assert second == {"overdue_marked": 0, "emails": 0, "call_list": 0}
+    assert second == {"overdue_marked": 0, "emails": 0, "call_list": 0, "emails_retried": 0}
     assert len(mail.outbox) == 1
     assert Reminder.objects.count() == 2
 
@@ -68,3 +68,32 @@ def test_an_extension_gives_a_new_due_date_and_so_a_new_reminder(
     services.loan_extend(loan=loan, actor=None, new_due_date=today + dt.timedelta(days=5))
     services.lending_daily_run(today=today)
     assert Reminder.objects.filter(loan=loan, kind=ReminderKind.RETURN).count() == 2
+
+
+def test_a_reminder_that_failed_to_send_is_sent_by_the_next_run_and_only_once(
+    digibank, make_loan, today, django_capture_on_commit_callbacks, monkeypatch
+):
+    from lending import services as lending_services
+
+    visitor = VisitorFactory(digibank=digibank, email="fail@example.be")
+    loan = make_loan(visitor=visitor, start=today - dt.timedelta(days=180), term="6m")
+    Loan.objects.filter(pk=loan.pk).update(due_date=today + dt.timedelta(days=2))
+
+    def broken(*args, **kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(lending_services, "send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lending_daily_run(today=today)
+    reminder = Reminder.objects.get(loan=loan)
+    assert reminder.handled_at is None and len(mail.outbox) == 0
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.lending_daily_run(today=today)
+    assert result["emails_retried"] == 1 and result["emails"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lending_daily_run(today=today)
+    assert len(mail.outbox) == 1
+    reminder.refresh_from_db()
+    assert reminder.handled_at is not None
