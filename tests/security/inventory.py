@@ -78,13 +78,43 @@ LOGIN_ONLY_URL_NAMES = frozenset(
 SKIPPED_PREFIXES = ("admin/",)
 
 # When the model behind an int argument cannot be read from its name: {url name: {arg: model}}.
-URL_MODELS: dict[str, dict[str, str]] = {}
+URL_MODELS: dict[str, dict[str, str]] = {
+    "registration:participation_create": {"pk": "registration.Visitor"},
+    "registration:follow_up_done": {"pk": "registration.HelpQuestion"},
+    "registration:merge_undo": {"pk": "registration.VisitorMerge"},
+    "registration:visitor_merge": {
+        "pk": "registration.Visitor",
+        "other_pk": "registration.Visitor#2",
+    },
+    "registration:import_preview": {"pk": "registration.ImportBatch"},
+    "registration:import_discard": {"pk": "registration.ImportBatch"},
+    "sessions_app:session_create": {"pk": "sessions_app.Activity"},
+    "sessions_app:enrol": {"pk": "sessions_app.Activity"},
+    "sessions_app:roll_call": {"pk": "sessions_app.Session"},
+    "sessions_app:roll_call_walk_in": {"pk": "sessions_app.Session"},
+    "sessions_app:roll_call_anonymous": {"pk": "sessions_app.Session"},
+    "sessions_app:theme_wish_add": {"pk": "sessions_app.Session"},
+    "sessions_app:opening_hours": {"pk": "digibank.Location"},
+    "sessions_app:day_view": {"pk": "digibank.Location"},
+    "sessions_app:walk_in_add": {"pk": "digibank.Location"},
+}
 
 # Values for non-int arguments, by argument name; a callable gets the World and the side.
 ARG_VALUES: dict[str, Callable[[World, str], str] | str] = {
     "token": lambda world, side: world.object_for(Invitation, side).token,
+    "slug": lambda world, side: world.digibank(side).slug,  # public programme, privacy page
     "key": "not-a-real-key",
     "uidb36": "1",
+}
+
+# What a POST to a URL needs besides its path, by URL name (a callable gets the World and the
+# side); without it the view rightly answers 404 for "no such visitor" whoever asks.
+POST_DATA: dict[str, Callable[[World, str], dict]] = {
+    "sessions_app:roll_call_walk_in": lambda world, side: {
+        "visitor": world.object_for(apps.get_model("registration.Visitor"), side).pk
+    },
+    # A referrer may only cancel (any other status answers 404 to them).
+    "sessions_app:appointment_status": lambda world, side: {"status": "cancelled"},
 }
 
 ALL_ROLES = (Role.VOLUNTEER, Role.COORDINATOR, Role.REFERRER, Role.DEPARTMENT)
@@ -126,11 +156,14 @@ class Route:
 
 
 def project_app_labels() -> set[str]:
+    """Our apps: under BASE_DIR, but not the packages of a virtualenv kept there (`.venv/`),
+    whose `django.contrib.sessions` rows would otherwise count as our data."""
     base = Path(settings.BASE_DIR).resolve()
     return {
         config.label
         for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(base)
+        and "site-packages" not in Path(config.path).resolve().relative_to(base).parts
     }
 
 
@@ -180,7 +213,7 @@ def _models_by_name() -> dict[str, type[models.Model]]:
 def model_for_argument(route: Route, arg: str) -> type[models.Model]:
     override = URL_MODELS.get(route.name, {}).get(arg)
     if override:
-        return apps.get_model(override)
+        return apps.get_model(override.partition("#")[0])
     by_name = _models_by_name()
     if arg not in ("pk", "id"):
         stem = arg.removesuffix("_pk").removesuffix("_id").replace("_", "")
@@ -243,11 +276,12 @@ def path_to_digibank(model: type[models.Model], depth: int = 3) -> str | None:
     return None
 
 
-def scope_kwargs(factory_cls, digibank: Digibank) -> dict[str, Digibank]:
+def scope_kwargs(factory_cls, digibank: Digibank, depth: int = 4) -> dict[str, Digibank]:
     """Arguments that put everything a factory makes into `digibank`.
 
     A field the factory derives (`digibank = SelfAttribute("visitor.digibank")`) is left to
-    it; sub-factories get `<field>__digibank` (or deeper) so related objects stay inside too.
+    it; sub-factories get `<field>__digibank` (or deeper, following their own declarations)
+    so related objects stay inside too.
     """
     declarations = factory_cls._meta.declarations
     model = factory_cls._meta.model
@@ -259,10 +293,21 @@ def scope_kwargs(factory_cls, digibank: Digibank) -> dict[str, Digibank]:
         if f.related_model is Digibank:
             if declared is None or isinstance(declared, factory.SubFactory):
                 kwargs[f.name] = digibank
-        elif isinstance(declared, factory.SubFactory):
-            inner = path_to_digibank(f.related_model, depth=2)
-            if inner:
-                kwargs[f"{f.name}__{inner}"] = digibank
+        elif isinstance(declared, factory.SubFactory) and depth > 0:
+            try:
+                inner = scope_kwargs(declared.get_factory(), digibank, depth - 1)
+            except AssertionError:  # a sub-factory outside any digibank (a user)
+                continue
+            # What the sub-factory declaration sets itself (`visitor=SelfAttribute("..visitor")`)
+            # follows the parent already.
+            own = set(getattr(declared, "_defaults", {}))
+            kwargs.update(
+                {
+                    f"{f.name}__{key}": value
+                    for key, value in inner.items()
+                    if key.split("__")[0] not in own
+                }
+            )
     if not kwargs:
         path = path_to_digibank(model)
         if path is None:
@@ -287,11 +332,40 @@ def _create_invitation(world: World, digibank: Digibank) -> Invitation:
     )
 
 
+def _booked_by_our_referrer(factory_path: str, user_field: str):
+    """Appointments and enrolments: a referrer sees only those they made themselves, so the
+    suite's object is made by the referrer of that digibank (the others see every one)."""
+
+    def create(world: World, digibank: Digibank) -> models.Model:
+        module_name, _, name = factory_path.rpartition(".")
+        factory_cls = getattr(importlib.import_module(module_name), name)
+        side = "ours" if digibank == world.ours else "theirs"
+        referrer = world.member(Role.REFERRER, side)
+        membership = referrer.memberships.get(digibank=digibank)
+        return factory_cls(
+            **scope_kwargs(factory_cls, digibank),
+            **{user_field: referrer, "referrer_organisation": membership.organisation},
+        )
+
+    return create
+
+
 CREATORS: dict[type[models.Model], Callable[[World, Digibank], models.Model]] = {
     Digibank: lambda world, digibank: digibank,
     Membership: _create_membership,
     Invitation: _create_invitation,
 }
+
+
+def _app_creators() -> dict[str, Callable[[World, Digibank], models.Model]]:
+    return {
+        "sessions_app.Appointment": _booked_by_our_referrer(
+            "tests.sessions_app.factories.AppointmentFactory", "booked_by"
+        ),
+        "sessions_app.Enrolment": _booked_by_our_referrer(
+            "tests.sessions_app.factories.EnrolmentFactory", "enrolled_by"
+        ),
+    }
 
 
 @dataclass
@@ -301,7 +375,7 @@ class World:
     ours: Digibank
     theirs: Digibank
     members: dict[tuple[str, str], object] = field(default_factory=dict)
-    objects: dict[tuple[type, str], models.Model] = field(default_factory=dict)
+    objects: dict[tuple, models.Model] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
     @classmethod
@@ -337,8 +411,9 @@ class World:
     def member(self, role: str, side: str = "ours"):
         return self.members[(role, side)]
 
-    def object_for(self, model: type[models.Model], side: str) -> models.Model:
-        key = (model, side)
+    def object_for(self, model: type[models.Model], side: str, tag: str = "") -> models.Model:
+        """The object of `model` in the side's digibank; another `tag` makes a second one."""
+        key = (model, side, tag) if tag else (model, side)
         if key not in self.objects:
             self.objects[key] = self._create(model, self.digibank(side))
         return self.objects[key]
@@ -346,6 +421,9 @@ class World:
     def _create(self, model: type[models.Model], digibank: Digibank) -> models.Model:
         if model in CREATORS:
             return CREATORS[model](self, digibank)
+        app_creator = _app_creators().get(model._meta.label)
+        if app_creator:
+            return app_creator(self, digibank)
         factories = _factories()
         if model not in factories:
             raise AssertionError(
@@ -358,7 +436,8 @@ class World:
         kwargs = {}
         for arg, kind in route.args.items():
             if kind == "int":
-                kwargs[arg] = self.object_for(model_for_argument(route, arg), side).pk
+                tag = URL_MODELS.get(route.name, {}).get(arg, "").partition("#")[2]
+                kwargs[arg] = self.object_for(model_for_argument(route, arg), side, tag).pk
             else:
                 value = ARG_VALUES.get(arg, "x")
                 kwargs[arg] = value(self, side) if callable(value) else value

@@ -39,14 +39,14 @@ def test_it_accepts_a_real_spreadsheet_and_csv_files():
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("leeg.xlsx", b"", "empty"),
-        ("groot.csv", b"a;b\n" * 300, "too large"),
-        ("programma.exe", b"MZ\x90\x00\x03", "cannot be used"),
-        ("bezoekers.xls", b"\xd0\xcf\x11\xe0", "cannot be used"),
-        ("pagina.html", b"<html><script>alert(1)</script>", "cannot be used"),
-        ("verkleed.xlsx", b"MZ\x90\x00 not a spreadsheet", "does not match"),
-        ("verkleed.xlsx", b"<html><body>hello</body></html>", "does not match"),
-        ("binair.csv", b"PK\x03\x04\x00\x00\x08\x00", "does not match"),
+        ("leeg.xlsx", b"", "is leeg"),
+        ("groot.csv", b"a;b\n" * 300, "te groot"),
+        ("programma.exe", b"MZ\x90\x00\x03", "soort bestand kan niet"),
+        ("bezoekers.xls", b"\xd0\xcf\x11\xe0", "soort bestand kan niet"),
+        ("pagina.html", b"<html><script>alert(1)</script>", "soort bestand kan niet"),
+        ("verkleed.xlsx", b"MZ\x90\x00 not a spreadsheet", "past niet bij het type"),
+        ("verkleed.xlsx", b"<html><body>hello</body></html>", "past niet bij het type"),
+        ("binair.csv", b"PK\x03\x04\x00\x00\x08\x00", "past niet bij het type"),
     ],
 )
 def test_it_refuses_empty_oversized_and_wrongly_typed_files(name, content, message):
