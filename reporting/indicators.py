@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL text is built from constants only; every value is a parameter)
 """The 12 learning indicators (DOMAIN.md, seed 001 chapter 3B) as pure query functions.
 
 Every function takes the same scope, keyword-only:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -196,10 +197,8 @@ def _discard(path: Path | None) -> None:
     if path is None:
         return
     for candidate in (path, path.with_name(f".{path.name}.part")):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def _delete_quietly(storage, name: str) -> None:
