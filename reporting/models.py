@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -13,10 +14,25 @@ from django.utils.translation import gettext_lazy as _
 from digibank.models import Digibank
 
 
-def report_storage() -> FileSystemStorage:
-    """Report files live under MEDIA_ROOT/reports and have no public URL: they are only
-    downloaded through `reporting.views.report_file_download`, which checks access."""
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "reports", base_url=None)
+class ReportStorage(FileSystemStorage):
+    """Report files live under MEDIA_ROOT/reports (read when used, not at import) and have no
+    public URL: they are only downloaded through `reporting.views.report_file_download`, which
+    checks access."""
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        return str(Path(settings.MEDIA_ROOT) / "reports")
+
+    @property
+    def location(self):  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Report files have no public URL; use the download view.")
+
+
+def report_storage() -> ReportStorage:
+    return ReportStorage()
 
 
 class ReportFile(models.Model):

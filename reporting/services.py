@@ -138,7 +138,9 @@ def report_file_generate(*, report_file_id: int) -> ReportFile:
     error marks the file as failed."""
     with transaction.atomic():
         report = (
-            ReportFile.objects.select_for_update().select_related("digibank").get(pk=report_file_id)
+            ReportFile.objects.select_for_update(of=("self",))
+            .select_related("digibank")
+            .get(pk=report_file_id)
         )
         if report.status == ReportFile.Status.READY:
             return report
