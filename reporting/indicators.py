@@ -79,6 +79,51 @@ HC = "registration_helpcategory"
 LOC = "digibank_location"
 ORG = "digibank_organisation"
 DB = "digibank_digibank"
+# Joins from a small scoped set into big tables. On PostgreSQL as index look-ups per row: the
+# "OFFSET 0" keeps the planner from flattening the lateral sub-select into a hash or merge join
+# that reads the whole table (330 000 help questions, 100 000 visitors at national scale).
+# SQLite (development) has no LATERAL and gets the plain join.
+
+
+def _lateral() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _pv_join(person: str) -> str:
+    """`pv`: the (surviving) visitor of each row, by primary key."""
+    if _lateral():
+        return f"CROSS JOIN LATERAL (SELECT * FROM {V} pv0 WHERE pv0.id = {person} OFFSET 0) pv"
+    return f"JOIN {V} pv ON pv.id = {person}"
+
+
+def _hq_join() -> str:
+    """`hq`: the help questions of each scoped participation `s`."""
+    if _lateral():
+        return (
+            f"CROSS JOIN LATERAL (SELECT * FROM {HQ} hq0 WHERE hq0.participation_id = s.pid "
+            f"OFFSET 0) hq"
+        )
+    return f"JOIN {HQ} hq ON hq.participation_id = s.pid"
+
+
+def _vtg_join(visitor: str) -> str:
+    """`vtg`: the target-group links of a visitor (none: one row of NULLs)."""
+    if _lateral():
+        return (
+            f"LEFT JOIN LATERAL (SELECT vtg0.targetgroup_id FROM {VTG} vtg0 "
+            f"WHERE vtg0.visitor_id = {visitor} OFFSET 0) vtg ON true"
+        )
+    return f"LEFT JOIN {VTG} vtg ON vtg.visitor_id = {visitor}"
+
+
+def _hqc_join(question: str) -> str:
+    """`hqc`: the category links of a help question."""
+    if _lateral():
+        return (
+            f"CROSS JOIN LATERAL (SELECT hqc0.helpcategory_id FROM {HQC} hqc0 "
+            f"WHERE hqc0.helpquestion_id = {question} OFFSET 0) hqc"
+        )
+    return f"JOIN {HQC} hqc ON hqc.helpquestion_id = {question}"
 
 
 @dataclass(frozen=True)
@@ -137,27 +182,31 @@ def _location_filter(scope: Scope, column: str) -> tuple[str, list]:
 def _scoped_cte(scope: Scope) -> tuple[str, list]:
     """`scoped`: every participation in the scope (anonymous ones have person NULL)."""
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
+    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     loc_sql, loc_params = _location_filter(scope, "p.location_id")
+    # The digibank filter on the visitor too: a participation's visitor is always of the same
+    # digibank, and it lets PostgreSQL read only that digibank's visitors.
     sql = f"""scoped AS (
         SELECT p.id AS pid, COALESCE(v.merged_into_id, v.id) AS person, p.digibank_id,
                p.location_id, p.occurred_on, p.occurred_at, p.form_of_service AS form,
                p.activity_kind, p.referrer_organisation_id AS org, p.referrer_channel AS channel
-        FROM {P} p LEFT JOIN {V} v ON v.id = p.visitor_id
+        FROM {P} p LEFT JOIN {V} v ON v.id = p.visitor_id{vdb_sql}
         WHERE p.occurred_on >= %s AND p.occurred_on <= %s{db_sql}{loc_sql}
     )"""
-    return sql, [scope.start, scope.end, *db_params, *loc_params]
+    return sql, [*vdb_params, scope.start, scope.end, *db_params, *loc_params]
 
 
 def _firsts_cte(scope: Scope) -> tuple[str, list]:
     """`firsts`: per person, the first participation ever (up to the period end)."""
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
+    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     sql = f"""firsts AS (
         SELECT COALESCE(v.merged_into_id, v.id) AS person, MIN(p.occurred_on) AS first_on
-        FROM {P} p JOIN {V} v ON v.id = p.visitor_id
+        FROM {P} p JOIN {V} v ON v.id = p.visitor_id{vdb_sql}
         WHERE p.occurred_on <= %s{db_sql}
         GROUP BY COALESCE(v.merged_into_id, v.id)
     )"""
-    return sql, [scope.end, *db_params]
+    return sql, [*vdb_params, scope.end, *db_params]
 
 
 def _age_band_sql() -> str:
@@ -210,34 +259,28 @@ def _profile(
     `people_sql` selects `(grp, person)` from the `scoped` CTE."""
     cte, cte_params = _scoped_cte(scope)
     year = scope.end.year
-    parts, params = [], []
-    for dimension, column in (
-        ("gender", "pv.gender"),
-        ("language", "pv.language"),
-        ("education", "pv.education"),
-        ("employment", "pv.employment"),
-    ):
-        parts.append(
-            f"SELECT pe.grp, '{dimension}', {column}, COUNT(DISTINCT pe.person) "
-            f"FROM people pe JOIN {V} pv ON pv.id = pe.person GROUP BY 1, 2, 3"
-        )
-    parts.append(
-        f"SELECT pe.grp, 'age_band', {_age_band_sql()}, COUNT(DISTINCT pe.person) "
-        f"FROM people pe JOIN {V} pv ON pv.id = pe.person GROUP BY 1, 2, 3"
+    # `pp`: each (group, person) with the survivor's profile, looked up once.
+    pp = (
+        f"pp AS (SELECT pe.grp, pe.person, pv.gender, pv.language, pv.education, "
+        f"pv.employment, pv.target_groups_answer, {_age_band_sql()} AS age_band "
+        f"FROM (SELECT DISTINCT grp, person FROM people) pe {_pv_join('pe.person')})"
     )
-    params += [year] * 4
+    params = [year] * 4
+    parts = [
+        f"SELECT grp, '{dimension}', {dimension}, COUNT(*) FROM pp GROUP BY 1, 2, 3"
+        for dimension in ("gender", "language", "education", "employment", "age_band")
+    ]
     parts.append(
-        f"SELECT pe.grp, 'target_groups', {_target_group_sql()}, COUNT(DISTINCT pe.person) "
-        f"FROM people pe JOIN {V} pv ON pv.id = pe.person "
-        f"LEFT JOIN {VTG} vtg ON vtg.visitor_id = pv.id LEFT JOIN {TG} tg ON tg.id = "
-        f"vtg.targetgroup_id GROUP BY 1, 2, 3"
+        f"SELECT pv.grp, 'target_groups', {_target_group_sql()}, COUNT(DISTINCT pv.person) "
+        f"FROM pp pv {_vtg_join('pv.person')} "
+        f"LEFT JOIN {TG} tg ON tg.id = vtg.targetgroup_id GROUP BY 1, 2, 3"
     )
     if referrer:
         parts.append(
             "SELECT pe.grp, 'referrer_channel', s.channel, COUNT(DISTINCT pe.person) "
             "FROM people pe JOIN scoped s ON s.person = pe.person GROUP BY 1, 2, 3"
         )
-    sql = f"WITH {cte}, people AS ({people_sql}) " + " UNION ALL ".join(parts)
+    sql = f"WITH {cte}, people AS ({people_sql}), {pp} " + " UNION ALL ".join(parts)
     dimensions = [*PROFILE_DIMENSIONS, *(["referrer_channel"] if referrer else [])]
     result = {
         group: {dim: dict.fromkeys(_categories(dim), 0) for dim in dimensions} for group in groups
@@ -304,12 +347,14 @@ def indicator_unique_visitors(
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
     loc_sql, loc_params = _location_filter(scope, "p.location_id")
     target_sql, target_params = _digibank_filter(scope, "t.id")
+    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     cumulative, target = _rows(
         f"SELECT COUNT(DISTINCT COALESCE(v.merged_into_id, v.id)), "
         f"(SELECT COALESCE(SUM(t.target_unique_visitors), 0) FROM {DB} t WHERE 1 = 1{target_sql}) "
-        f"FROM {P} p JOIN {V} v ON v.id = p.visitor_id JOIN {DB} d ON d.id = p.digibank_id "
+        f"FROM {P} p JOIN {V} v ON v.id = p.visitor_id{vdb_sql} "
+        f"JOIN {DB} d ON d.id = p.digibank_id "
         f"WHERE p.occurred_on >= d.start_date AND p.occurred_on <= %s{db_sql}{loc_sql}",
-        [*target_params, scope.end, *db_params, *loc_params],
+        [*target_params, *vdb_params, scope.end, *db_params, *loc_params],
     )[0]
 
     monthly = {
@@ -434,6 +479,7 @@ def indicator_locations(
 
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
     loc_sql, loc_params = _location_filter(scope, "p.location_id")
+    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     cutoff = scope.end - dt.timedelta(days=NEW_LOCATION_DAYS)
     ramp_rows = _rows(
         f"WITH lf AS (SELECT p.location_id, MIN(p.occurred_on) AS first_on FROM {P} p "
@@ -443,9 +489,9 @@ def indicator_locations(
         f"COUNT(DISTINCT COALESCE(v.merged_into_id, v.id)) "
         f"FROM lf JOIN {LOC} l ON l.id = lf.location_id "
         f"JOIN {P} p ON p.location_id = lf.location_id AND p.occurred_on >= lf.first_on "
-        f"AND p.occurred_on <= %s LEFT JOIN {V} v ON v.id = p.visitor_id "
+        f"AND p.occurred_on <= %s LEFT JOIN {V} v ON v.id = p.visitor_id{vdb_sql} "
         f"WHERE lf.first_on >= %s GROUP BY 1, 2, 3, 4",
-        [scope.end, *db_params, *loc_params, scope.end, cutoff],
+        [scope.end, *db_params, *loc_params, scope.end, *vdb_params, cutoff],
     )
     ramp: dict[int, dict] = {}
     for loc_id, name, first_on, month, unique in ramp_rows:
@@ -476,8 +522,8 @@ def _cross_target_groups(scope: Scope, key_column: str, join_sql: str, label_col
     tg = _target_group_sql()
     rows = _rows(
         f"WITH {cte} SELECT {key_column}, {label_column}, {tg}, COUNT(DISTINCT s.person) "
-        f"FROM scoped s JOIN {V} pv ON pv.id = s.person {join_sql} "
-        f"LEFT JOIN {VTG} vtg ON vtg.visitor_id = pv.id "
+        f"FROM scoped s {_pv_join('s.person')} {join_sql} "
+        f"{_vtg_join('pv.id')} "
         f"LEFT JOIN {TG} tg ON tg.id = vtg.targetgroup_id GROUP BY 1, 2, 3 "
         f"UNION ALL SELECT {key_column}, {label_column}, '*', COUNT(DISTINCT s.person) "
         f"FROM scoped s {join_sql} WHERE s.person IS NOT NULL GROUP BY 1, 2, 3",
@@ -596,12 +642,12 @@ def indicator_destinations(
         f"WITH {cte} SELECT hq.outcome, hq.referred_to_organisation_id, o.name, "
         f"LOWER(hq.referred_to_text), MAX(hq.referred_to_text), hq.referred_internal_to, "
         f"COUNT(*), COUNT(DISTINCT s.person) "
-        f"FROM scoped s JOIN {HQ} hq ON hq.participation_id = s.pid "
+        f"FROM scoped s {_hq_join()} "
         f"LEFT JOIN {ORG} o ON o.id = hq.referred_to_organisation_id "
         f"WHERE hq.outcome IN ('referred_external', 'referred_internal') "
         f"GROUP BY 1, 2, 3, 4, 6 "
         f"UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, NULL, COUNT(*), "
-        f"COUNT(DISTINCT s.person) FROM scoped s JOIN {HQ} hq ON hq.participation_id = s.pid",
+        f"COUNT(DISTINCT s.person) FROM scoped s {_hq_join()}",
         params,
     )
     external, internal = [], {d: {"questions": 0, "unique": 0} for d in InternalDestination.values}
@@ -703,23 +749,22 @@ def indicator_help_questions(
     Questions at anonymous participations count. 1 query."""
     scope = Scope.of(digibank_ids=digibank_ids, start=start, end=end, location_id=location_id)
     cte, params = _scoped_cte(scope)
-    base = f"FROM scoped s JOIN {HQ} hq ON hq.participation_id = s.pid"
-    content = "SUM(CASE WHEN hq.has_content_side THEN 1 ELSE 0 END)"
-    cat_join = (
-        f"JOIN {HQC} hqc ON hqc.helpquestion_id = hq.id JOIN {HC} hc ON hc.id = hqc.helpcategory_id"
-    )
+    content = "SUM(CASE WHEN content THEN 1 ELSE 0 END)"
     rows = _rows(
-        f"WITH {cte} "
-        f"SELECT 'total', '', '', COUNT(*), {content} {base} "
-        f"UNION ALL SELECT 'outcome', hq.outcome, '', COUNT(*), {content} {base} GROUP BY 2 "
-        f"UNION ALL SELECT 'activity_kind', s.activity_kind, '', COUNT(*), {content} {base} "
+        f"WITH {cte}, hqs AS (SELECT hq.id AS hid, hq.outcome, hq.has_content_side AS content, "
+        f"hq.concerned_service_key AS skey, hq.concerned_service AS sname, s.activity_kind "
+        f"FROM scoped s {_hq_join()}), "
+        f"cats AS (SELECT h.hid, h.content, h.activity_kind, hc.code, hc.name FROM hqs h "
+        f"{_hqc_join('h.hid')} JOIN {HC} hc ON hc.id = hqc.helpcategory_id) "
+        f"SELECT 'total', '', '', COUNT(*), {content} FROM hqs "
+        f"UNION ALL SELECT 'outcome', outcome, '', COUNT(*), {content} FROM hqs GROUP BY 2 "
+        f"UNION ALL SELECT 'activity_kind', activity_kind, '', COUNT(*), {content} FROM hqs "
         f"GROUP BY 2 "
-        f"UNION ALL SELECT 'service', hq.concerned_service_key, MAX(hq.concerned_service), "
-        f"COUNT(*), {content} {base} GROUP BY 2 "
-        f"UNION ALL SELECT 'category', hc.code, MAX(hc.name), COUNT(DISTINCT hq.id), "
-        f"SUM(CASE WHEN hq.has_content_side THEN 1 ELSE 0 END) {base} {cat_join} GROUP BY 2 "
-        f"UNION ALL SELECT 'category_activity', hc.code, s.activity_kind, COUNT(DISTINCT hq.id), "
-        f"0 {base} {cat_join} GROUP BY 2, 3",
+        f"UNION ALL SELECT 'service', skey, MAX(sname), COUNT(*), {content} FROM hqs GROUP BY 2 "
+        f"UNION ALL SELECT 'category', code, MAX(name), COUNT(DISTINCT hid), {content} "
+        f"FROM cats GROUP BY 2 "
+        f"UNION ALL SELECT 'category_activity', code, activity_kind, COUNT(DISTINCT hid), 0 "
+        f"FROM cats GROUP BY 2, 3",
         params,
     )
     total = content_total = 0
@@ -923,7 +968,7 @@ def completeness(
         f"SUM(CASE WHEN pv.employment <> 'unknown' THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN EXISTS (SELECT 1 FROM {VTG} vtg WHERE vtg.visitor_id = pv.id) "
         f"THEN 1 ELSE 0 END) "
-        f"FROM people pe JOIN {V} pv ON pv.id = pe.person",
+        f"FROM people pe {_pv_join('pe.person')}",
         params,
     )[0]
     total = int(row[0])
@@ -1056,7 +1101,7 @@ def digibank_summaries(*, digibank_ids: list[int] | None, start: dt.date, end: d
     ]
     codes = _rows(
         f"WITH {cte} SELECT COUNT(DISTINCT pv.pseudonymous_code) FROM scoped s "
-        f"JOIN {V} pv ON pv.id = s.person",
+        f"{_pv_join('s.person')}",
         params,
     )[0][0]
     return {
@@ -1093,7 +1138,7 @@ def pseudonymous_visitors(
         f"WHERE person IS NOT NULL GROUP BY person) "
         f"SELECT pv.id, d.slug, pv.pseudonymous_code, pv.birth_year, pv.gender, pv.postcode, "
         f"f.first_on, pv.target_groups_answer, {flags} FROM per "
-        f"JOIN {V} pv ON pv.id = per.person JOIN {DB} d ON d.id = pv.digibank_id "
+        f"{_pv_join('per.person')} JOIN {DB} d ON d.id = pv.digibank_id "
         f"LEFT JOIN firsts f ON f.person = per.person ORDER BY d.slug, pv.pseudonymous_code",
         [*params, *firsts_params],
     )
@@ -1143,7 +1188,7 @@ def signal_report(
     key_sql, key_params = "", []
     if service_key is not None:
         key_sql, key_params = " WHERE hq.concerned_service_key = %s", [service_key]
-    base = f"FROM scoped s JOIN {HQ} hq ON hq.participation_id = s.pid{key_sql}"
+    base = f"FROM scoped s {_hq_join()}{key_sql}"
     content = "SUM(CASE WHEN hq.has_content_side THEN 1 ELSE 0 END)"
     rows = _rows(
         f"WITH {cte} "

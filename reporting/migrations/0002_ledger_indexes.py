@@ -9,7 +9,7 @@ INDEXES = [
         "reporting_participation_scope_idx",
         "CREATE INDEX IF NOT EXISTS reporting_participation_scope_idx "
         "ON registration_participation (digibank_id, occurred_on) "
-        "INCLUDE (visitor_id, location_id, form_of_service, activity_kind, "
+        "INCLUDE (id, visitor_id, location_id, form_of_service, activity_kind, "
         "referrer_organisation_id, referrer_channel, occurred_at)",
     ),
     # The department report over all digibanks for a period.
@@ -17,8 +17,14 @@ INDEXES = [
         "reporting_participation_day_idx",
         "CREATE INDEX IF NOT EXISTS reporting_participation_day_idx "
         "ON registration_participation (occurred_on) "
-        "INCLUDE (digibank_id, visitor_id, location_id, form_of_service, activity_kind, "
+        "INCLUDE (id, digibank_id, visitor_id, location_id, form_of_service, activity_kind, "
         "referrer_organisation_id, referrer_channel, occurred_at)",
+    ),
+    # The surviving visitor of a participation (merges), read from the index alone.
+    (
+        "reporting_visitor_survivor_idx",
+        "CREATE INDEX IF NOT EXISTS reporting_visitor_survivor_idx "
+        "ON registration_visitor (digibank_id, id) INCLUDE (merged_into_id)",
     ),
     # First participation ever of a visitor (new vs already known).
     (
