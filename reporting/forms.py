@@ -31,6 +31,11 @@ class PeriodForm(forms.Form):
     end = forms.DateField(
         label=_("To (included)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    evolution = forms.ChoiceField(
+        label=_("Evolution per"),
+        choices=[("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))],
+        required=False,
+    )
     location = forms.ModelChoiceField(
         label=_("Location"),
         queryset=Location.objects.none(),

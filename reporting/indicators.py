@@ -85,20 +85,27 @@ DB = "digibank_digibank"
 # SQLite (development) has no LATERAL and gets the plain join.
 
 
-def _lateral() -> bool:
-    return connection.vendor == "postgresql"
+# The surviving visitor of a participation: only merged visitors need a look-up (a small
+# partial index), everyone else is the participation's own visitor_id.
+MERGE_JOIN = f"LEFT JOIN {V} mv ON mv.id = p.visitor_id AND mv.merged_into_id IS NOT NULL"
+PERSON = "COALESCE(mv.merged_into_id, p.visitor_id)"
 
 
-def _pv_join(person: str) -> str:
+def _lateral(scope: Scope) -> bool:
+    """Look-ups per row for one or a few digibanks; for all digibanks a hash join is cheaper."""
+    return connection.vendor == "postgresql" and scope.digibank_ids is not None
+
+
+def _pv_join(person: str, scope: Scope) -> str:
     """`pv`: the (surviving) visitor of each row, by primary key."""
-    if _lateral():
+    if _lateral(scope):
         return f"CROSS JOIN LATERAL (SELECT * FROM {V} pv0 WHERE pv0.id = {person} OFFSET 0) pv"
     return f"JOIN {V} pv ON pv.id = {person}"
 
 
-def _hq_join() -> str:
+def _hq_join(scope: Scope) -> str:
     """`hq`: the help questions of each scoped participation `s`."""
-    if _lateral():
+    if _lateral(scope):
         return (
             f"CROSS JOIN LATERAL (SELECT * FROM {HQ} hq0 WHERE hq0.participation_id = s.pid "
             f"OFFSET 0) hq"
@@ -106,9 +113,9 @@ def _hq_join() -> str:
     return f"JOIN {HQ} hq ON hq.participation_id = s.pid"
 
 
-def _vtg_join(visitor: str) -> str:
+def _vtg_join(visitor: str, scope: Scope) -> str:
     """`vtg`: the target-group links of a visitor (none: one row of NULLs)."""
-    if _lateral():
+    if _lateral(scope):
         return (
             f"LEFT JOIN LATERAL (SELECT vtg0.targetgroup_id FROM {VTG} vtg0 "
             f"WHERE vtg0.visitor_id = {visitor} OFFSET 0) vtg ON true"
@@ -116,9 +123,9 @@ def _vtg_join(visitor: str) -> str:
     return f"LEFT JOIN {VTG} vtg ON vtg.visitor_id = {visitor}"
 
 
-def _hqc_join(question: str) -> str:
+def _hqc_join(question: str, scope: Scope) -> str:
     """`hqc`: the category links of a help question."""
-    if _lateral():
+    if _lateral(scope):
         return (
             f"CROSS JOIN LATERAL (SELECT hqc0.helpcategory_id FROM {HQC} hqc0 "
             f"WHERE hqc0.helpquestion_id = {question} OFFSET 0) hqc"
@@ -182,31 +189,30 @@ def _location_filter(scope: Scope, column: str) -> tuple[str, list]:
 def _scoped_cte(scope: Scope) -> tuple[str, list]:
     """`scoped`: every participation in the scope (anonymous ones have person NULL)."""
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
-    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     loc_sql, loc_params = _location_filter(scope, "p.location_id")
-    # The digibank filter on the visitor too: a participation's visitor is always of the same
-    # digibank, and it lets PostgreSQL read only that digibank's visitors.
     sql = f"""scoped AS (
-        SELECT p.id AS pid, COALESCE(v.merged_into_id, v.id) AS person, p.digibank_id,
+        SELECT p.id AS pid, {PERSON} AS person, p.digibank_id,
                p.location_id, p.occurred_on, p.occurred_at, p.form_of_service AS form,
                p.activity_kind, p.referrer_organisation_id AS org, p.referrer_channel AS channel
-        FROM {P} p LEFT JOIN {V} v ON v.id = p.visitor_id{vdb_sql}
+        FROM {P} p {MERGE_JOIN}
         WHERE p.occurred_on >= %s AND p.occurred_on <= %s{db_sql}{loc_sql}
     )"""
-    return sql, [*vdb_params, scope.start, scope.end, *db_params, *loc_params]
+    return sql, [scope.start, scope.end, *db_params, *loc_params]
 
 
 def _firsts_cte(scope: Scope) -> tuple[str, list]:
     """`firsts`: per person, the first participation ever (up to the period end)."""
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
-    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
+    # First per visitor (streamed from the index), then per surviving visitor.
     sql = f"""firsts AS (
-        SELECT COALESCE(v.merged_into_id, v.id) AS person, MIN(p.occurred_on) AS first_on
-        FROM {P} p JOIN {V} v ON v.id = p.visitor_id{vdb_sql}
-        WHERE p.occurred_on <= %s{db_sql}
-        GROUP BY COALESCE(v.merged_into_id, v.id)
+        SELECT COALESCE(mv.merged_into_id, fv.visitor_id) AS person, MIN(fv.first_on) AS first_on
+        FROM (SELECT p.visitor_id, MIN(p.occurred_on) AS first_on FROM {P} p
+              WHERE p.visitor_id IS NOT NULL AND p.occurred_on <= %s{db_sql}
+              GROUP BY p.visitor_id) fv
+        LEFT JOIN {V} mv ON mv.id = fv.visitor_id AND mv.merged_into_id IS NOT NULL
+        GROUP BY COALESCE(mv.merged_into_id, fv.visitor_id)
     )"""
-    return sql, [*vdb_params, scope.end, *db_params]
+    return sql, [scope.end, *db_params]
 
 
 def _age_band_sql() -> str:
@@ -263,7 +269,7 @@ def _profile(
     pp = (
         f"pp AS (SELECT pe.grp, pe.person, pv.gender, pv.language, pv.education, "
         f"pv.employment, pv.target_groups_answer, {_age_band_sql()} AS age_band "
-        f"FROM (SELECT DISTINCT grp, person FROM people) pe {_pv_join('pe.person')})"
+        f"FROM (SELECT DISTINCT grp, person FROM people) pe {_pv_join('pe.person', scope)})"
     )
     params = [year] * 4
     parts = [
@@ -272,7 +278,7 @@ def _profile(
     ]
     parts.append(
         f"SELECT pv.grp, 'target_groups', {_target_group_sql()}, COUNT(DISTINCT pv.person) "
-        f"FROM pp pv {_vtg_join('pv.person')} "
+        f"FROM pp pv {_vtg_join('pv.person', scope)} "
         f"LEFT JOIN {TG} tg ON tg.id = vtg.targetgroup_id GROUP BY 1, 2, 3"
     )
     if referrer:
@@ -347,14 +353,13 @@ def indicator_unique_visitors(
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
     loc_sql, loc_params = _location_filter(scope, "p.location_id")
     target_sql, target_params = _digibank_filter(scope, "t.id")
-    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     cumulative, target = _rows(
-        f"SELECT COUNT(DISTINCT COALESCE(v.merged_into_id, v.id)), "
+        f"SELECT COUNT(DISTINCT {PERSON}), "
         f"(SELECT COALESCE(SUM(t.target_unique_visitors), 0) FROM {DB} t WHERE 1 = 1{target_sql}) "
-        f"FROM {P} p JOIN {V} v ON v.id = p.visitor_id{vdb_sql} "
-        f"JOIN {DB} d ON d.id = p.digibank_id "
-        f"WHERE p.occurred_on >= d.start_date AND p.occurred_on <= %s{db_sql}{loc_sql}",
-        [*target_params, *vdb_params, scope.end, *db_params, *loc_params],
+        f"FROM {P} p {MERGE_JOIN} JOIN {DB} d ON d.id = p.digibank_id "
+        f"WHERE p.visitor_id IS NOT NULL AND p.occurred_on >= d.start_date "
+        f"AND p.occurred_on <= %s{db_sql}{loc_sql}",
+        [*target_params, scope.end, *db_params, *loc_params],
     )[0]
 
     monthly = {
@@ -479,19 +484,18 @@ def indicator_locations(
 
     db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
     loc_sql, loc_params = _location_filter(scope, "p.location_id")
-    vdb_sql, vdb_params = _digibank_filter(scope, "v.digibank_id")
     cutoff = scope.end - dt.timedelta(days=NEW_LOCATION_DAYS)
     ramp_rows = _rows(
         f"WITH lf AS (SELECT p.location_id, MIN(p.occurred_on) AS first_on FROM {P} p "
         f"WHERE p.location_id IS NOT NULL AND p.occurred_on <= %s{db_sql}{loc_sql} "
         f"GROUP BY p.location_id) "
         f"SELECT lf.location_id, l.name, lf.first_on, {_month('p.occurred_on')}, "
-        f"COUNT(DISTINCT COALESCE(v.merged_into_id, v.id)) "
+        f"COUNT(DISTINCT {PERSON}) "
         f"FROM lf JOIN {LOC} l ON l.id = lf.location_id "
         f"JOIN {P} p ON p.location_id = lf.location_id AND p.occurred_on >= lf.first_on "
-        f"AND p.occurred_on <= %s LEFT JOIN {V} v ON v.id = p.visitor_id{vdb_sql} "
+        f"AND p.occurred_on <= %s {MERGE_JOIN} "
         f"WHERE lf.first_on >= %s GROUP BY 1, 2, 3, 4",
-        [scope.end, *db_params, *loc_params, scope.end, *vdb_params, cutoff],
+        [scope.end, *db_params, *loc_params, scope.end, cutoff],
     )
     ramp: dict[int, dict] = {}
     for loc_id, name, first_on, month, unique in ramp_rows:
@@ -522,8 +526,8 @@ def _cross_target_groups(scope: Scope, key_column: str, join_sql: str, label_col
     tg = _target_group_sql()
     rows = _rows(
         f"WITH {cte} SELECT {key_column}, {label_column}, {tg}, COUNT(DISTINCT s.person) "
-        f"FROM scoped s {_pv_join('s.person')} {join_sql} "
-        f"{_vtg_join('pv.id')} "
+        f"FROM scoped s {_pv_join('s.person', scope)} {join_sql} "
+        f"{_vtg_join('pv.id', scope)} "
         f"LEFT JOIN {TG} tg ON tg.id = vtg.targetgroup_id GROUP BY 1, 2, 3 "
         f"UNION ALL SELECT {key_column}, {label_column}, '*', COUNT(DISTINCT s.person) "
         f"FROM scoped s {join_sql} WHERE s.person IS NOT NULL GROUP BY 1, 2, 3",
@@ -642,12 +646,12 @@ def indicator_destinations(
         f"WITH {cte} SELECT hq.outcome, hq.referred_to_organisation_id, o.name, "
         f"LOWER(hq.referred_to_text), MAX(hq.referred_to_text), hq.referred_internal_to, "
         f"COUNT(*), COUNT(DISTINCT s.person) "
-        f"FROM scoped s {_hq_join()} "
+        f"FROM scoped s {_hq_join(scope)} "
         f"LEFT JOIN {ORG} o ON o.id = hq.referred_to_organisation_id "
         f"WHERE hq.outcome IN ('referred_external', 'referred_internal') "
         f"GROUP BY 1, 2, 3, 4, 6 "
         f"UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, NULL, COUNT(*), "
-        f"COUNT(DISTINCT s.person) FROM scoped s {_hq_join()}",
+        f"COUNT(DISTINCT s.person) FROM scoped s {_hq_join(scope)}",
         params,
     )
     external, internal = [], {d: {"questions": 0, "unique": 0} for d in InternalDestination.values}
@@ -753,9 +757,9 @@ def indicator_help_questions(
     rows = _rows(
         f"WITH {cte}, hqs AS (SELECT hq.id AS hid, hq.outcome, hq.has_content_side AS content, "
         f"hq.concerned_service_key AS skey, hq.concerned_service AS sname, s.activity_kind "
-        f"FROM scoped s {_hq_join()}), "
+        f"FROM scoped s {_hq_join(scope)}), "
         f"cats AS (SELECT h.hid, h.content, h.activity_kind, hc.code, hc.name FROM hqs h "
-        f"{_hqc_join('h.hid')} JOIN {HC} hc ON hc.id = hqc.helpcategory_id) "
+        f"{_hqc_join('h.hid', scope)} JOIN {HC} hc ON hc.id = hqc.helpcategory_id) "
         f"SELECT 'total', '', '', COUNT(*), {content} FROM hqs "
         f"UNION ALL SELECT 'outcome', outcome, '', COUNT(*), {content} FROM hqs GROUP BY 2 "
         f"UNION ALL SELECT 'activity_kind', activity_kind, '', COUNT(*), {content} FROM hqs "
@@ -926,23 +930,25 @@ def profile_new_and_cumulative(
     """Profile of the period's unique visitors ("period"), the new ones ("new") and everyone
     since the digibank's start ("cumulative"). 1 query."""
     scope = Scope.of(digibank_ids=digibank_ids, start=start, end=end, location_id=location_id)
-    since = Scope.of(
-        digibank_ids=digibank_ids, start=dt.date(1900, 1, 1), end=end, location_id=location_id
-    )
     firsts, firsts_params = _firsts_cte(scope)
-    cum_sql, cum_params = _scoped_cte(since)
+    db_sql, db_params = _digibank_filter(scope, "p.digibank_id")
+    loc_sql, loc_params = _location_filter(scope, "p.location_id")
+    at_location = ""
+    if scope.location_id is not None:
+        at_location = " AND f.person IN (SELECT person FROM scoped WHERE person IS NOT NULL)"
     people = (
-        f"WITH {firsts}, {cum_sql.replace('scoped AS', 'since AS', 1)} "
+        f"WITH {firsts} "
         f"SELECT 'period' AS grp, person FROM scoped WHERE person IS NOT NULL "
-        f"UNION SELECT 'new', s.person FROM scoped s JOIN firsts f ON f.person = s.person "
-        f"WHERE f.first_on >= %s "
-        f"UNION SELECT 'cumulative', c.person FROM since c JOIN {DB} d ON d.id = c.digibank_id "
-        f"WHERE c.person IS NOT NULL AND c.occurred_on >= d.start_date"
+        f"UNION ALL SELECT 'new', f.person FROM firsts f WHERE f.first_on >= %s{at_location} "
+        f"UNION ALL SELECT DISTINCT 'cumulative', {PERSON} "
+        f"FROM {P} p {MERGE_JOIN} JOIN {DB} d ON d.id = p.digibank_id "
+        f"WHERE p.visitor_id IS NOT NULL AND p.occurred_on >= d.start_date "
+        f"AND p.occurred_on <= %s{db_sql}{loc_sql}"
     )
     return _profile(
         scope,
         f"SELECT * FROM ({people}) AS x",
-        [*firsts_params, *cum_params, scope.start],
+        [*firsts_params, scope.start, scope.end, *db_params, *loc_params],
         ["period", "new", "cumulative"],
     )
 
@@ -968,7 +974,7 @@ def completeness(
         f"SUM(CASE WHEN pv.employment <> 'unknown' THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN EXISTS (SELECT 1 FROM {VTG} vtg WHERE vtg.visitor_id = pv.id) "
         f"THEN 1 ELSE 0 END) "
-        f"FROM people pe {_pv_join('pe.person')}",
+        f"FROM people pe {_pv_join('pe.person', scope)}",
         params,
     )[0]
     total = int(row[0])
@@ -1070,20 +1076,22 @@ def digibank_summaries(*, digibank_ids: list[int] | None, start: dt.date, end: d
     cte, params = _scoped_cte(scope)
     firsts, firsts_params = _firsts_cte(scope)
     db_sql, db_params = _digibank_filter(scope, "d.id")
+    pdb_sql, pdb_params = _digibank_filter(scope, "p.digibank_id")
     rows = _rows(
         f"WITH {cte}, {firsts}, "
         f"per AS (SELECT digibank_id, COUNT(*) AS parts, COUNT(DISTINCT person) AS uniq "
         f"FROM scoped GROUP BY digibank_id), "
         f"nw AS (SELECT pv.digibank_id, COUNT(*) AS n FROM firsts f JOIN {V} pv "
         f"ON pv.id = f.person WHERE f.first_on >= %s GROUP BY pv.digibank_id), "
-        f"cum AS (SELECT p.digibank_id, COUNT(DISTINCT COALESCE(v.merged_into_id, v.id)) AS n "
-        f"FROM {P} p JOIN {V} v ON v.id = p.visitor_id JOIN {DB} d2 ON d2.id = p.digibank_id "
-        f"WHERE p.occurred_on >= d2.start_date AND p.occurred_on <= %s GROUP BY p.digibank_id) "
+        f"cum AS (SELECT p.digibank_id, COUNT(DISTINCT {PERSON}) AS n "
+        f"FROM {P} p {MERGE_JOIN} JOIN {DB} d2 ON d2.id = p.digibank_id "
+        f"WHERE p.visitor_id IS NOT NULL AND p.occurred_on >= d2.start_date "
+        f"AND p.occurred_on <= %s{pdb_sql} GROUP BY p.digibank_id) "
         f"SELECT d.id, d.slug, d.name, d.target_unique_visitors, COALESCE(per.parts, 0), "
         f"COALESCE(per.uniq, 0), COALESCE(nw.n, 0), COALESCE(cum.n, 0) FROM {DB} d "
         f"LEFT JOIN per ON per.digibank_id = d.id LEFT JOIN nw ON nw.digibank_id = d.id "
         f"LEFT JOIN cum ON cum.digibank_id = d.id WHERE 1 = 1{db_sql} ORDER BY d.name",
-        [*params, *firsts_params, scope.start, scope.end, *db_params],
+        [*params, *firsts_params, scope.start, scope.end, *pdb_params, *db_params],
     )
     digibanks = [
         {
@@ -1101,7 +1109,7 @@ def digibank_summaries(*, digibank_ids: list[int] | None, start: dt.date, end: d
     ]
     codes = _rows(
         f"WITH {cte} SELECT COUNT(DISTINCT pv.pseudonymous_code) FROM scoped s "
-        f"{_pv_join('s.person')}",
+        f"{_pv_join('s.person', scope)}",
         params,
     )[0][0]
     return {
@@ -1138,7 +1146,7 @@ def pseudonymous_visitors(
         f"WHERE person IS NOT NULL GROUP BY person) "
         f"SELECT pv.id, d.slug, pv.pseudonymous_code, pv.birth_year, pv.gender, pv.postcode, "
         f"f.first_on, pv.target_groups_answer, {flags} FROM per "
-        f"{_pv_join('per.person')} JOIN {DB} d ON d.id = pv.digibank_id "
+        f"{_pv_join('per.person', scope)} JOIN {DB} d ON d.id = pv.digibank_id "
         f"LEFT JOIN firsts f ON f.person = per.person ORDER BY d.slug, pv.pseudonymous_code",
         [*params, *firsts_params],
     )
@@ -1188,7 +1196,7 @@ def signal_report(
     key_sql, key_params = "", []
     if service_key is not None:
         key_sql, key_params = " WHERE hq.concerned_service_key = %s", [service_key]
-    base = f"FROM scoped s {_hq_join()}{key_sql}"
+    base = f"FROM scoped s {_hq_join(scope)}{key_sql}"
     content = "SUM(CASE WHEN hq.has_content_side THEN 1 ELSE 0 END)"
     rows = _rows(
         f"WITH {cte} "

@@ -31,6 +31,41 @@ def _is_department(request: HttpRequest) -> bool:
     return current_role(request) == Role.DEPARTMENT
 
 
+def _evolution(form: PeriodForm, scope: dict) -> dict:
+    """Unique, new and participations for the 6 periods (month, quarter or year) up to the
+    end of the chosen period."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    granularity = data.get("evolution") or "quarter"
+    periods = indicators.evolution(
+        indicator="1",
+        digibank_ids=scope["digibank_ids"],
+        end=scope["end"],
+        granularity=granularity,
+        count=6,
+        location_id=scope["location_id"],
+    )
+    rows = [
+        [
+            f"{p['period']['start']} - {p['period']['end']}",
+            p["value"]["total"],
+            p["value"]["new"],
+            p["value"]["participations"],
+        ]
+        for p in periods
+    ]
+    return {
+        "table": {
+            "caption": _("Evolution"),
+            "columns": [_("Period"), _("Unique visitors"), _("New"), _("Participations")],
+            "rows": rows,
+        },
+        "chart": charts.column_chart(
+            [(p["period"]["start"][:7], p["value"]["total"]) for p in periods],
+            title=_("Unique visitors per period"),
+        ),
+    }
+
+
 def _scope(request: HttpRequest, form: PeriodForm) -> dict:
     """digibank_ids, start, end, location_id for this user's filter: a coordinator always gets
     their own digibank; department staff all digibanks or the one chosen."""
@@ -65,6 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "headline": selectors.headline(digibank=request.digibank),
+            "evolution": _evolution(form, scope),
             "sections": presenters.indicator_sections(data),
             "completeness": presenters.completeness_table(data["completeness"]),
             "months_chart": charts.column_chart(
@@ -90,6 +126,7 @@ def department_dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "summaries": summaries,
+            "evolution": _evolution(form, scope),
             "sections": presenters.indicator_sections(data),
             "completeness": presenters.completeness_table(data["completeness"]),
         },

@@ -26,6 +26,12 @@ INDEXES = [
         "CREATE INDEX IF NOT EXISTS reporting_visitor_survivor_idx "
         "ON registration_visitor (digibank_id, id) INCLUDE (merged_into_id)",
     ),
+    # The few merged visitors: the survivor of a participation without reading every visitor.
+    (
+        "reporting_visitor_merged_idx",
+        "CREATE INDEX IF NOT EXISTS reporting_visitor_merged_idx "
+        "ON registration_visitor (id) INCLUDE (merged_into_id) WHERE merged_into_id IS NOT NULL",
+    ),
     # First participation ever of a visitor (new vs already known).
     (
         "reporting_participation_first_idx",

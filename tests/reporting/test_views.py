@@ -41,6 +41,13 @@ def test_it_shows_the_coordinator_dashboard_with_numbers_and_charts(dataset, coo
     assert sections[0]["tables"][0]["rows"][0][1] == 4  # unique visitors
     assert len(sections) == 12
     assert response.context["headline"]["cumulative"] == 4
+    evolution = response.context["evolution"]["table"]["rows"]
+    assert len(evolution) == 6
+    assert evolution[-1][0].startswith("2025-01-01") and evolution[-1][1:3] == [4, 3]
+    monthly = coordinator_client.get(
+        reverse("reporting:dashboard"), {**MARCH, "evolution": "month"}
+    )
+    assert [row[1] for row in monthly.context["evolution"]["table"]["rows"][-2:]] == [1, 4]
 
 
 def test_it_filters_the_dashboard_by_location(dataset, coordinator_client):
