@@ -526,7 +526,8 @@ def _cross_target_groups(scope: Scope, key_column: str, join_sql: str, label_col
     tg = _target_group_sql()
     rows = _rows(
         f"WITH {cte} SELECT {key_column}, {label_column}, {tg}, COUNT(DISTINCT s.person) "
-        f"FROM scoped s {_pv_join('s.person', scope)} {join_sql} "
+        f"FROM (SELECT DISTINCT location_id, org, person FROM scoped WHERE person IS NOT NULL) s "
+        f"{_pv_join('s.person', scope)} {join_sql} "
         f"{_vtg_join('pv.id', scope)} "
         f"LEFT JOIN {TG} tg ON tg.id = vtg.targetgroup_id GROUP BY 1, 2, 3 "
         f"UNION ALL SELECT {key_column}, {label_column}, '*', COUNT(DISTINCT s.person) "
