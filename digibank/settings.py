@@ -225,3 +225,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Reporting: the estimated subsidy of the 2025-2026 extension (see reporting.selectors).
+# Steps of (from this many unique visitors, extra euro): 350 000 up to 1000 visitors,
+# +100 000 for 1001-1500, +30 000 for 1501-1750, +20 000 above 1750.
+REPORTING_SUBSIDY_TIERS = [(0, 350_000), (1001, 100_000), (1501, 30_000), (1751, 20_000)]
+# The extension period whose unique visitors count for that subsidy.
+REPORTING_SUBSIDY_PERIOD = ("2025-01-01", "2026-07-31")
