@@ -4,6 +4,7 @@ ParticipationFactory live in tests/registration_factories.py, shared by every ap
 from pathlib import Path
 
 import factory
+from django.utils import timezone
 
 from registration import importing
 from registration.models import HelpQuestion, ImportBatch, Outcome, VisitorMerge
@@ -16,13 +17,16 @@ LEGACY_EXAMPLE = (
 
 
 class HelpQuestionFactory(factory.django.DjangoModelFactory):
-    """A question referred on, whose follow-up is still to be done."""
+    """A question asked today and referred on, whose follow-up is still to be done."""
 
     class Meta:
         model = HelpQuestion
 
-    participation = factory.SubFactory(ParticipationFactory)
+    participation = factory.SubFactory(
+        ParticipationFactory, occurred_at=factory.LazyFunction(timezone.now)
+    )
     concerned_service = "MyMinfin"
+    concerned_service_key = "myminfin"
     outcome = Outcome.REFERRED_EXTERNAL
     referred_to_text = "OCMW"
 

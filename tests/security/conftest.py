@@ -19,3 +19,4 @@ def _fast_password_hashing(settings):
 def _private_import_root(settings, tmp_path):
     """Legacy files uploaded or made by the suite stay in a temporary folder."""
     settings.IMPORT_FILE_ROOT = tmp_path / "imports"
+    settings.MEDIA_ROOT = tmp_path / "media"  # report files

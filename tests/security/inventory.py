@@ -99,8 +99,13 @@ URL_MODELS: dict[str, dict[str, str]] = {
     "sessions_app:walk_in_add": {"pk": "digibank.Location"},
 }
 
-# Values for non-int arguments, by argument name; a callable gets the World and the side.
+# Values for non-int arguments, by "url name:argument" or by argument name; a callable gets
+# the World and the side.
 ARG_VALUES: dict[str, Callable[[World, str], str] | str] = {
+    # A service asked about this year (the help question's), so the signal page has content.
+    "reporting:signal_detail:key": lambda world, side: (
+        world.object_for(apps.get_model("registration.HelpQuestion"), side).concerned_service_key
+    ),
     "token": lambda world, side: world.object_for(Invitation, side).token,
     "slug": lambda world, side: world.digibank(side).slug,  # public programme, privacy page
     "key": "not-a-real-key",
@@ -332,20 +337,19 @@ def _create_invitation(world: World, digibank: Digibank) -> Invitation:
     )
 
 
-def _booked_by_our_referrer(factory_path: str, user_field: str):
-    """Appointments and enrolments: a referrer sees only those they made themselves, so the
-    suite's object is made by the referrer of that digibank (the others see every one)."""
+def _made_by(role: str, factory_path: str, user_field: str, *, organisation: bool = False):
+    """Objects a member made: a referrer sees only the appointments and enrolments they made
+    themselves; a report file names the coordinator who asked for it (department staff must
+    not see that name). The suite's object is made by that member of its digibank."""
 
     def create(world: World, digibank: Digibank) -> models.Model:
         module_name, _, name = factory_path.rpartition(".")
         factory_cls = getattr(importlib.import_module(module_name), name)
-        side = "ours" if digibank == world.ours else "theirs"
-        referrer = world.member(Role.REFERRER, side)
-        membership = referrer.memberships.get(digibank=digibank)
-        return factory_cls(
-            **scope_kwargs(factory_cls, digibank),
-            **{user_field: referrer, "referrer_organisation": membership.organisation},
-        )
+        member = world.member(role, "ours" if digibank == world.ours else "theirs")
+        extra = {user_field: member}
+        if organisation:
+            extra["referrer_organisation"] = member.memberships.get(digibank=digibank).organisation
+        return factory_cls(**scope_kwargs(factory_cls, digibank), **extra)
 
     return create
 
@@ -359,11 +363,20 @@ CREATORS: dict[type[models.Model], Callable[[World, Digibank], models.Model]] = 
 
 def _app_creators() -> dict[str, Callable[[World, Digibank], models.Model]]:
     return {
-        "sessions_app.Appointment": _booked_by_our_referrer(
-            "tests.sessions_app.factories.AppointmentFactory", "booked_by"
+        "sessions_app.Appointment": _made_by(
+            Role.REFERRER,
+            "tests.sessions_app.factories.AppointmentFactory",
+            "booked_by",
+            organisation=True,
         ),
-        "sessions_app.Enrolment": _booked_by_our_referrer(
-            "tests.sessions_app.factories.EnrolmentFactory", "enrolled_by"
+        "sessions_app.Enrolment": _made_by(
+            Role.REFERRER,
+            "tests.sessions_app.factories.EnrolmentFactory",
+            "enrolled_by",
+            organisation=True,
+        ),
+        "reporting.ReportFile": _made_by(
+            Role.COORDINATOR, "tests.reporting.factories.ReportFileFactory", "requested_by"
         ),
     }
 
@@ -439,7 +452,7 @@ class World:
                 tag = URL_MODELS.get(route.name, {}).get(arg, "").partition("#")[2]
                 kwargs[arg] = self.object_for(model_for_argument(route, arg), side, tag).pk
             else:
-                value = ARG_VALUES.get(arg, "x")
+                value = ARG_VALUES.get(f"{route.name}:{arg}", ARG_VALUES.get(arg, "x"))
                 kwargs[arg] = value(self, side) if callable(value) else value
         try:
             return reverse(route.name, kwargs=kwargs)
@@ -447,6 +460,14 @@ class World:
             raise AssertionError(
                 f"Cannot build {route.name} with {kwargs}: add its argument to ARG_VALUES"
             ) from error
+
+    def fill(self) -> None:
+        """Make the objects of every URL with an id in both digibanks: visitors, loans,
+        appointments, report files ..., so pages have people (with names) to show or hide."""
+        for route in routes():
+            if "int" in route.args.values():
+                for side in ("ours", "theirs"):
+                    self.url(route, side)
 
     def personal_values(self, *, except_user=None) -> list[str]:
         """Names and e-mail addresses of people (members and, once they exist, visitors)."""
