@@ -31,7 +31,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.db import connection
@@ -821,38 +820,24 @@ def indicator_help_questions(
     }
 
 
-def _delegated(module: str, function: str, reason: str) -> Callable[..., dict]:
-    def indicator(
-        *,
-        digibank_ids: list[int] | None,
-        start: dt.date,
-        end: dt.date,
-        location_id: int | None = None,
-    ) -> dict:
-        try:
-            func = getattr(import_module(module), function, None)
-        except ImportError:
-            func = None
-        if func is None:
-            return {"available": False, "reason": reason}
-        data = func(digibank_ids=digibank_ids, start=start, end=end, location_id=location_id)
-        return {"available": True, **data}
+def indicator_slot_occupancy(
+    *, digibank_ids: list[int] | None, start: dt.date, end: dt.date, location_id: int | None = None
+) -> dict:
+    """Indicator 10: occupancy of appointment slots, computed by the sessions app."""
+    from sessions_app.selectors import indicator_slot_occupancy as compute
 
-    indicator.__name__ = f"indicator_via_{function}"
-    indicator.__doc__ = f"Computed by {module}.{function} (looked up at call time)."
-    return indicator
+    data = compute(digibank_ids=digibank_ids, start=start, end=end, location_id=location_id)
+    return {"available": True, **data}
 
 
-indicator_slot_occupancy = _delegated(
-    "sessions_app.selectors",
-    "indicator_slot_occupancy",
-    "No data yet: appointment slots are not recorded in this installation yet.",
-)
-indicator_loans = _delegated(
-    "lending.selectors",
-    "indicator_loans",
-    "No data yet: hardware loans are not recorded in this installation yet.",
-)
+def indicator_loans(
+    *, digibank_ids: list[int] | None, start: dt.date, end: dt.date, location_id: int | None = None
+) -> dict:
+    """Indicator 11: number and duration of hardware loans, computed by the lending app."""
+    from lending.selectors import indicator_loans as compute
+
+    data = compute(digibank_ids=digibank_ids, start=start, end=end, location_id=location_id)
+    return {"available": True, **data}
 
 
 def indicator_borrowers(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
@@ -179,32 +177,18 @@ def test_it_breaks_down_help_questions(dataset):
     assert categories["banking"]["by_activity_kind"] == {"digipunt_appointment": 1}
 
 
-def test_slot_occupancy_and_loans_say_there_is_no_data_until_their_apps_provide_it(
-    dataset, monkeypatch
-):
-    for func in (ind.indicator_slot_occupancy, ind.indicator_loans):
-        module_name = (
-            "sessions_app.selectors"
-            if func is ind.indicator_slot_occupancy
-            else ("lending.selectors")
-        )
-        fake = types.ModuleType(module_name)
-        monkeypatch.setitem(sys.modules, module_name, fake)
-        result = func(**scope(dataset))
-        assert result["available"] is False and result["reason"]
-        assert set(result) == {"available", "reason"}
+def test_slot_occupancy_and_loans_come_from_the_sessions_and_lending_apps(dataset):
+    from lending.selectors import indicator_loans
+    from sessions_app.selectors import indicator_slot_occupancy
 
-        def provided(*, digibank_ids, start, end, location_id):
-            return {"offered": 7, "digibank_ids": digibank_ids, "start": str(start)}
-
-        setattr(fake, func.__name__.removeprefix("indicator_via_"), provided)
-        result = func(**scope(dataset))
-        assert result == {
-            "available": True,
-            "offered": 7,
-            "digibank_ids": [dataset.digibank.pk],
-            "start": "2025-03-01",
-        }
+    for wrapped, computed in (
+        (ind.indicator_slot_occupancy, indicator_slot_occupancy),
+        (ind.indicator_loans, indicator_loans),
+    ):
+        result = wrapped(**scope(dataset))
+        assert result == {"available": True, **computed(**scope(dataset))}
+    assert ind.indicator_slot_occupancy(**scope(dataset))["totals"]["booked"] == 0
+    assert ind.indicator_loans(**scope(dataset))["total"]["started"] == 0
 
 
 def test_it_profiles_borrowers_next_to_others(dataset):

@@ -295,7 +295,9 @@ def test_learning_indicators_command_prints_the_json_contract(dataset, capsys):
             "target_groups",
         }
     assert output["profile_by_service_form"]["lending"]["gender"]["male"] == 1
-    assert output["indicators"]["10"]["available"] is False
+    assert output["indicators"]["10"]["available"] is True
+    assert output["indicators"]["10"]["totals"]["booked"] == 0
+    assert output["indicators"]["11"]["total"]["started"] == 0
 
 
 def test_learning_indicators_command_limits_to_a_location(dataset, capsys):
