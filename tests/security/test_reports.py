@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from digibank.models import Role
 from reporting.models import ReportFile
 from tests.access import client_for
+from tests.registration.factories import HelpQuestionFactory
 from tests.reporting.factories import ReportFileFactory
 from tests.security.crawl import readable_text
 
@@ -32,3 +34,21 @@ def test_department_staff_download_reports_without_any_name(world, fmt):
     # Another digibank's coordinator cannot fetch it.
     outsider = client_for(world.member(Role.COORDINATOR, "theirs"))
     assert outsider.get(f"/rapporten/bestanden/{report.pk}/download/").status_code == 404
+
+
+def test_a_service_with_a_slash_in_its_name_has_a_signal_page(world):
+    """'Outlook / Hotmail' was a help question's service in the demo: its link broke the whole
+    signal list (500) for coordinators and department staff."""
+    HelpQuestionFactory(
+        participation__visitor__digibank=world.ours,
+        concerned_service="Outlook / Hotmail",
+        concerned_service_key="outlook / hotmail",
+    )
+    for member in (world.member(Role.COORDINATOR), world.member(Role.DEPARTMENT)):
+        client = client_for(member)
+        response = client.get("/rapporten/signalen/")
+        assert response.status_code == 200
+        assert "Outlook / Hotmail" in response.content.decode()
+        detail = client.get(reverse("reporting:signal_detail", args=["outlook / hotmail"]))
+        assert detail.status_code == 200
+        assert "Outlook / Hotmail" in detail.content.decode()
