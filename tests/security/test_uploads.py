@@ -78,16 +78,19 @@ def test_every_upload_form_refuses_wrong_types_and_oversized_files(world, settin
     settings.IMPORT_MAX_UPLOAD_BYTES = 50_000
     coordinator = client_for(world.member(Role.COORDINATOR))
     checked_pages = 0
+    upload_forms = 0
     for route, html in list(pages(world, coordinator)):
         checked_pages += 1
         for form, target in data_forms(html, world.url(route)):
             if not form.has_file_input:
                 continue
             file_fields = [f.name for f in form.fields if f.type == "file"]
-            for name, content in (
-                ("programma.exe", b"MZ\x90\x00" * 100),
-                ("verkleed.xlsx", b"MZ\x90\x00" * 100),
-                ("groot.csv", b"Voornaam;Naam\n" + b"Zoe;Peeters\n" * 10_000),
+            # Each refused by the one upload check (digibank.uploads.validate_upload), whose
+            # Dutch message the page shows.
+            for name, content, message in (
+                ("programma.exe", b"MZ\x90\x00" * 100, "Dit soort bestand kan niet"),
+                ("verkleed.xlsx", b"MZ\x90\x00" * 100, "past niet bij het type"),
+                ("groot.csv", b"Voornaam;Naam\n" + b"Zoe;Peeters\n" * 10_000, "te groot"),
             ):
                 before = row_counts()
                 data = form.filled("test")
@@ -96,4 +99,7 @@ def test_every_upload_form_refuses_wrong_types_and_oversized_files(world, settin
                 response = coordinator.post(target, data, follow=True)
                 assert response.status_code < 500, f"{target} with {name}"
                 assert row_counts() == before, f"{target} accepted {name}"
+                assert message in response.content.decode(), f"{target} with {name}"
+                upload_forms += 1
     assert checked_pages >= 8
+    assert upload_forms >= 3  # the legacy import at least
