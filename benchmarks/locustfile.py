@@ -42,6 +42,7 @@ from tests.htmlforms import parse_forms  # noqa: E402
 SEARCHES = ["jan", "peeters", "mar", "de", "an", "ali", "els", "wouters", "moh", "van", "1956"]
 VISITOR_LINK = re.compile(r'href="(/bezoekers/\d+/deelname/)"')
 LOCATION_OPTION = re.compile(r'<option value="(\d+)"')
+CATEGORY_BOX = re.compile(r'name="categories" value="(\d+)"')
 _desk_numbers = itertools.count()
 _coordinator_numbers = itertools.count()
 _logged_in = itertools.count(1)
@@ -145,6 +146,10 @@ class DeskUser(LoggedInUser):
             return
         data = forms[0].defaults()
         data.setdefault("form_of_service", "individual_support")
+        # What the question was about: a digihelper ticks one or two kinds.
+        categories = CATEGORY_BOX.findall(page.text)
+        if categories:
+            data["categories"] = random.sample(categories, k=min(2, len(categories)))
         with self.client.post(
             url, data, name="participation save", catch_response=True, allow_redirects=False
         ) as response:

@@ -238,3 +238,7 @@ LOGGING = {
 REPORTING_SUBSIDY_TIERS = [(0, 350_000), (1001, 100_000), (1501, 30_000), (1751, 20_000)]
 # The extension period whose unique visitors count for that subsidy.
 REPORTING_SUBSIDY_PERIOD = ("2025-01-01", "2026-07-31")
+# The dashboards keep computed indicators this many seconds in the cache (Redis), so that a
+# coordinator clicking around does not recompute a year of the ledger each time. Off in
+# development, where a number must change the moment the data does.
+REPORTING_CACHE_SECONDS = env_int("REPORTING_CACHE_SECONDS", 300 if PRODUCTION else 0)

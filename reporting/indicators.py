@@ -1029,6 +1029,27 @@ def evolution(
     ]
 
 
+def learning_indicators_cached(
+    *,
+    digibank_ids: list[int] | None,
+    start: dt.date,
+    end: dt.date,
+    location_id: int | None = None,
+) -> dict:
+    """`learning_indicators`, kept for settings.REPORTING_CACHE_SECONDS (0: not cached).
+    For the dashboards; reports and the command line always compute afresh."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = settings.REPORTING_CACHE_SECONDS
+    scope = {"digibank_ids": digibank_ids, "start": start, "end": end, "location_id": location_id}
+    if seconds <= 0:
+        return learning_indicators(**scope)
+    ids = "all" if digibank_ids is None else ",".join(map(str, sorted(digibank_ids)))
+    key = f"reporting:indicators:{ids}:{start}:{end}:{location_id or ''}"
+    return cache.get_or_set(key, lambda: learning_indicators(**scope), seconds)
+
+
 def learning_indicators(
     *,
     digibank_ids: list[int] | None,

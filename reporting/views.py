@@ -92,7 +92,7 @@ def _scope(request: HttpRequest, form: PeriodForm) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, digibank=request.digibank)
     scope = _scope(request, form)
-    data = indicators.learning_indicators(**scope)
+    data = indicators.learning_indicators_cached(**scope)
     return render(
         request,
         "reporting/dashboard.html",
@@ -115,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def department_dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, department=True)
     scope = _scope(request, form)
-    data = indicators.learning_indicators(**scope)
+    data = indicators.learning_indicators_cached(**scope)
     summaries = indicators.digibank_summaries(
         digibank_ids=scope["digibank_ids"], start=scope["start"], end=scope["end"]
     )
