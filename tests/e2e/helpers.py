@@ -74,10 +74,11 @@ def log_in(
     expect(page.locator("form[action='/accounts/logout/']")).to_have_count(1)
 
 
-def tab_to(page: Page, selector: str, *, max_presses: int = 60) -> None:
-    """Press Tab until the element matching `selector` has the focus, which must be visible."""
+def tab_to(page: Page, selector: str, *, max_presses: int = 60, backwards: bool = False) -> None:
+    """Press Tab (Shift+Tab when `backwards`) until the element matching `selector` has the
+    focus, which must be visible."""
     for _ in range(max_presses):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
         if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
             assert_focus_visible(page)
             return
@@ -93,3 +94,11 @@ def assert_focus_visible(page: Page) -> None:
     )
     visible = (style["outline"] != "none" and style["width"] > 0) or style["shadow"] != "none"
     assert visible, f"no visible focus on {page.evaluate('document.activeElement.outerHTML')}"
+
+
+def choose_desk_location(page: Page, name: str) -> None:
+    """On the home page, pick where the digihelper works today."""
+    page.goto("/")
+    page.locator("#desk-location").select_option(label=name)
+    submit(page, "form:has(#desk-location)")
+    expect(page.locator(".message-success")).to_contain_text(name)
