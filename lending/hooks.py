@@ -39,3 +39,11 @@ def digibank_created(digibank) -> None:
             "agreement_text": DEFAULT_AGREEMENT_TEXT,
         },
     )
+
+
+# Rows that belong to a visitor and follow them when two visitors are merged
+# (registration.services.visitor_merge): (model label, fields that must stay unique per visitor).
+VISITOR_LINKS = [
+    ("lending.Loan", ()),
+    ("lending.EligibilityCheck", ()),
+]

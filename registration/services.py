@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -518,6 +520,38 @@ MERGE_FILL_FIELDS = {
 }
 
 
+def _visitor_links() -> list[tuple[str, tuple[str, ...]]]:
+    """Other apps' rows that belong to a visitor, declared as `VISITOR_LINKS` in their hooks."""
+    from importlib import import_module
+
+    links = []
+    for app in ("lending", "sessions_app"):
+        try:
+            module = import_module(f"{app}.hooks")
+        except ModuleNotFoundError:
+            continue
+        links.extend(getattr(module, "VISITOR_LINKS", []))
+    return links
+
+
+def _move_linked_rows(*, source: Visitor, target: Visitor) -> dict[str, list[int]]:
+    """Move the loans, sign-ups, appointments ... of `source` to `target`; returns the moved ids
+    per model so that an undo moves exactly those back. A row whose unique fields clash with a
+    row `target` already has (the same session twice) stays with `source`."""
+    moved: dict[str, list[int]] = {}
+    for label, unique_fields in _visitor_links():
+        model = django_apps.get_model(label)
+        rows = model.objects.filter(visitor=source)
+        if unique_fields:
+            clash = model.objects.filter(visitor=target, **{f: OuterRef(f) for f in unique_fields})
+            rows = rows.exclude(Exists(clash))
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
+        if ids:
+            model.objects.filter(pk__in=ids).update(visitor=target)
+            moved[label] = ids
+    return moved
+
+
 @transaction.atomic
 def visitor_merge(*, survivor: Visitor, merged: Visitor, actor: Any) -> VisitorMerge:
     """Merge `merged` into `survivor`: every participation moves, nothing is deleted.
@@ -545,6 +579,7 @@ def visitor_merge(*, survivor: Visitor, merged: Visitor, actor: Any) -> VisitorM
         Participation.objects.filter(visitor=merged).order_by("pk").values_list("pk", flat=True)
     )
     Participation.objects.filter(pk__in=moved).update(visitor=survivor)
+    moved_rows = _move_linked_rows(source=merged, target=survivor)
     filled = []
     for name, empty in MERGE_FILL_FIELDS.items():
         if getattr(survivor, name) == empty and getattr(merged, name) != empty:
@@ -565,7 +600,11 @@ def visitor_merge(*, survivor: Visitor, merged: Visitor, actor: Any) -> VisitorM
         survivor=survivor,
         merged=merged,
         moved_participation_ids=moved,
-        data={"filled_fields": filled, "added_target_groups": added_groups},
+        data={
+            "filled_fields": filled,
+            "added_target_groups": added_groups,
+            "moved_rows": moved_rows,
+        },
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_log(
@@ -600,6 +639,10 @@ def visitor_merge_undo(*, merge: VisitorMerge, actor: Any) -> None:
     Participation.objects.filter(pk__in=merge.moved_participation_ids, visitor=survivor).update(
         visitor=merged
     )
+    for label, ids in merge.data.get("moved_rows", {}).items():
+        django_apps.get_model(label).objects.filter(pk__in=ids, visitor=survivor).update(
+            visitor=merged
+        )
     for name in merge.data.get("filled_fields", []):
         setattr(survivor, name, MERGE_FILL_FIELDS[name])
     survivor.save()

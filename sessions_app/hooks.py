@@ -28,3 +28,15 @@ def digibank_created(digibank) -> None:
             for i, name in enumerate(DEFAULT_THEMES)
         ]
     )
+
+
+# Rows that belong to a visitor and follow them when two visitors are merged
+# (registration.services.visitor_merge): (model label, fields that must stay unique per visitor).
+# A sign-up for an activity, or an attendance of a session, the kept record already has stays
+# with the merged record.
+VISITOR_LINKS = [
+    ("sessions_app.Enrolment", ("activity",)),
+    ("sessions_app.Attendance", ("session",)),
+    ("sessions_app.Appointment", ()),
+    ("sessions_app.WalkIn", ()),
+]
