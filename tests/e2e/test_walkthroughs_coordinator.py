@@ -118,6 +118,18 @@ def test_a_coordinator_lends_a_laptop_and_prints_the_agreement(
         visitor=visitor, form_of_service=FormOfService.LENDING
     ).exists()
 
+    # Two more check-in moments: each open one gets its own small form (and ids) on the page.
+    planned = loan.check_ins.count()
+    for weeks in (5, 9):
+        form = page.locator("[aria-labelledby=checkin-title] form")
+        day = timezone.localdate() + dt.timedelta(weeks=weeks)
+        form.locator("[name=planned_on]").fill(day.isoformat())
+        _click(page, form.locator("button[type=submit]"))
+        expect(page.locator(".message-success")).to_be_visible()
+    expect(page.locator("form[action*='/terugkommomenten/']")).to_have_count(planned + 2)
+    assert_accessible(page)
+    assert loan.check_ins.filter(done_on=None).count() == planned + 2
+
     # The agreement link answers a PDF naming the borrower, the serial number and the term.
     link = page.get_by_role("link", name=nl("Print the loan agreement (PDF)"))
     response = page.request.get(link.get_attribute("href"))
