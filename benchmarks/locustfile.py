@@ -1,9 +1,10 @@
 """Load scenario: 50 digihelpers at the desk and 5 coordinators, against gunicorn.
 
     python benchmarks/load_data.py          # once: the load accounts
-    locust -f benchmarks/locustfile.py --headless -u 55 -r 10 -t 60s --host http://127.0.0.1:8001
+    locust -f benchmarks/locustfile.py --headless -u 55 -r 10 -t 120s --host http://127.0.0.1:8001
 
-Desk users (weight 10) search visitors, register a participation and look at the day view;
+Desk users (weight 10) search visitors at the desk, register a participation for someone they
+found and look at the day view of their digipunt;
 coordinators (5, fixed) open the dashboard and reports. URLs are resolved by name with
 django.urls.reverse in on_start; a task whose URL does not exist (yet) is skipped, so the
 scenario runs on any stage of the app. Every user logs in through the real login form
@@ -18,6 +19,7 @@ import itertools
 import logging
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -37,7 +39,9 @@ from benchmarks import load_data  # noqa: E402
 from digibank.totp import totp_code  # noqa: E402
 from tests.htmlforms import parse_forms  # noqa: E402
 
-SEARCHES = ["jan", "peeters", "mar", "de", "an", "ali", "els", "wouters", "moh", "van"]
+SEARCHES = ["jan", "peeters", "mar", "de", "an", "ali", "els", "wouters", "moh", "van", "1956"]
+VISITOR_LINK = re.compile(r'href="(/bezoekers/\d+/deelname/)"')
+LOCATION_OPTION = re.compile(r'<option value="(\d+)"')
 _desk_numbers = itertools.count()
 _coordinator_numbers = itertools.count()
 _logged_in = itertools.count(1)
@@ -99,15 +103,24 @@ class LoggedInUser(HttpUser):
 
 class DeskUser(LoggedInUser):
     weight = 10
-    url_names = {
-        "home": "home",
-        "desk_search": "registration:desk_search",
-        "participation_create": "registration:participation_create",
-        "day_view": "sessions_app:day_view",
-    }
+    url_names = {"home": "home", "desk": "registration:desk"}
 
     def account(self) -> tuple[str, str | None]:
         return load_data.desk_email(next(_desk_numbers) % load_data.DESK_USERS), None
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.found: list[str] = []
+        # Start working at one of the digibank's locations, as a digihelper does every morning.
+        home = self.client.get("/", name="home")
+        options = LOCATION_OPTION.findall(home.text)
+        self.location = random.choice(options) if options else None
+        if self.location:
+            self.client.post(
+                reverse("digibank:set_desk_location"),
+                {"location": self.location, "csrfmiddlewaretoken": self._csrf()},
+                name="choose desk location",
+            )
 
     @task(2)
     def home(self) -> None:
@@ -115,26 +128,33 @@ class DeskUser(LoggedInUser):
 
     @task(5)
     def search(self) -> None:
-        self.get("desk_search", q=random.choice(SEARCHES))
+        url = self.urls.get("desk")
+        if not url:
+            return
+        response = self.client.get(url, params={"q": random.choice(SEARCHES)}, name="desk search")
+        self.found = VISITOR_LINK.findall(response.text)[:10] or self.found
 
     @task(3)
     def register_participation(self) -> None:
-        url = self.urls.get("participation_create")
-        if not url:
+        if not self.found:
             return
-        page = self.client.get(url, name="participation_create form")
+        url = random.choice(self.found)
+        page = self.client.get(url, name="participation form")
         forms = [f for f in parse_forms(page.text) if f.method == "post" and f.action in ("", url)]
         if not forms:
             return
+        data = forms[0].defaults()
+        data.setdefault("form_of_service", "individual_support")
         with self.client.post(
-            url, forms[0].defaults(), name="participation_create", catch_response=True
+            url, data, name="participation save", catch_response=True, allow_redirects=False
         ) as response:
-            if response.status_code >= 400:
-                response.failure(f"participation refused: {response.status_code}")
+            if response.status_code != 302:
+                response.failure(f"participation not saved: {response.status_code}")
 
     @task(2)
     def day_view(self) -> None:
-        self.get("day_view")
+        if self.location:
+            self.client.get(reverse("sessions_app:day_view", args=[self.location]), name="day view")
 
 
 class Coordinator(LoggedInUser):
@@ -142,6 +162,7 @@ class Coordinator(LoggedInUser):
     url_names = {
         "home": "home",
         "dashboard": "reporting:dashboard",
+        "reports": "reporting:report_file_list",
         "locations": "digibank:location_list",
         "members": "digibank:member_list",
         "audit_log": "digibank:audit_log",
@@ -154,6 +175,10 @@ class Coordinator(LoggedInUser):
     @task(3)
     def dashboard(self) -> None:
         self.get("dashboard")
+
+    @task(1)
+    def reports(self) -> None:
+        self.get("reports")
 
     @task(2)
     def home(self) -> None:

@@ -76,3 +76,19 @@ class RequireMFAMiddleware:
         from allauth.mfa.models import Authenticator
 
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class DutchFirstMiddleware:
+    """Dutch unless the user chose English with the switch in the header (a cookie).
+
+    Desk tablets and library computers are often set up in English or French; the browser's
+    Accept-Language must not turn a Dutch-speaking volunteer's screens into English. Placed
+    before django.middleware.locale.LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "digibank.middleware.DutchFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -224,4 +225,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# Reporting: the estimated subsidy of the 2025-2026 extension (see reporting.selectors).
+# Steps of (from this many unique visitors, extra euro): 350 000 up to 1000 visitors,
+# +100 000 for 1001-1500, +30 000 for 1501-1750, +20 000 above 1750.
+REPORTING_SUBSIDY_TIERS = [(0, 350_000), (1001, 100_000), (1501, 30_000), (1751, 20_000)]
+# The extension period whose unique visitors count for that subsidy.
+REPORTING_SUBSIDY_PERIOD = ("2025-01-01", "2026-07-31")

@@ -30,6 +30,8 @@ def get_loan_for_user(request: HttpRequest, pk: int) -> Loan:
             "device",
             "location",
             "requested_by",
+            "intro_enrolment__session__activity",
+            "intro_enrolment__activity",
             "approved_by",
             "referrer_organisation",
             "eligibility_check",

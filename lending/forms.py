@@ -16,6 +16,8 @@ from lending.models import (
     WipeMethod,
 )
 from lending.services import MANUAL_STATUSES
+from sessions_app.models import Session
+from sessions_app.selectors import intro_session_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -195,6 +197,11 @@ class ApproveForm(PageIdsMixin, forms.Form):
     location = forms.ModelChoiceField(
         label=_("Pick-up location"), queryset=Location.objects.none(), required=False
     )
+    intro_session = forms.ModelChoiceField(
+        label=_("Intro session (reserves a seat for the borrower)"),
+        queryset=Session.objects.none(),
+        required=False,
+    )
 
     def __init__(self, *args, loan, free_devices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,6 +210,7 @@ class ApproveForm(PageIdsMixin, forms.Form):
         )
         self.fields["device"].queryset = free_devices
         self.fields["location"].queryset = _locations(loan.digibank)
+        self.fields["intro_session"].queryset = intro_session_choices(digibank=loan.digibank)
 
 
 class BookPickupForm(PageIdsMixin, forms.Form):
@@ -214,10 +222,17 @@ class BookPickupForm(PageIdsMixin, forms.Form):
         label=_("Pick-up location"), queryset=Location.objects.none(), required=False
     )
 
+    intro_session = forms.ModelChoiceField(
+        label=_("Intro session (reserves a seat for the borrower)"),
+        queryset=Session.objects.none(),
+        required=False,
+    )
+
     def __init__(self, *args, loan, free_devices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = free_devices
         self.fields["location"].queryset = _locations(loan.digibank)
+        self.fields["intro_session"].queryset = intro_session_choices(digibank=loan.digibank)
 
 
 class PickupForm(PageIdsMixin, forms.Form):

@@ -397,6 +397,14 @@ class Loan(models.Model):
     deposit_refunded_at = models.DateTimeField(_("deposit refunded at"), null=True, blank=True)
     intro_course_required = models.BooleanField(_("intro course required"), default=False)
     intro_course_done = models.BooleanField(_("intro course done"), default=False)
+    intro_enrolment = models.ForeignKey(
+        "sessions_app.Enrolment",
+        verbose_name=_("seat in the intro session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     agreement_signed_at = models.DateTimeField(_("agreement signed at"), null=True, blank=True)
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)

@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from digibank.audit import audit_log, changed_fields, snapshot
@@ -53,6 +54,7 @@ from lending.models import (
 )
 from registration.models import ActivityKind, FormOfService, Visitor
 from registration.services import participation_record
+from sessions_app.models import Enrolment, Session
 
 logger = logging.getLogger(__name__)
 
@@ -534,9 +536,12 @@ def loan_approve(
     device: Device | None = None,
     pickup_at: dt.datetime | None = None,
     location: Location | None = None,
+    intro_session: Session | None = None,
+    membership: Membership | None = None,
 ) -> Loan:
     """Approve a request. With a device (or when one of the type is free) the device is reserved
-    and the pick-up booked; otherwise the request goes on the waiting list."""
+    and the pick-up booked (with the seat in the intro session, if one is given); otherwise the
+    request goes on the waiting list and the seat is reserved when the pick-up is booked."""
     loan = _lock_loan(loan)
     _require_status(loan, LoanStatus.REQUESTED)
     lending = settings_for(loan.digibank)
@@ -590,7 +595,13 @@ def loan_approve(
             _waiting_list_add(loan)
             return loan
     return loan_book_pickup(
-        loan=loan, actor=actor, device=device, pickup_at=pickup_at, location=location
+        loan=loan,
+        actor=actor,
+        device=device,
+        pickup_at=pickup_at,
+        location=location,
+        intro_session=intro_session,
+        membership=membership,
     )
 
 
@@ -621,6 +632,44 @@ def _waiting_list_add(loan: Loan) -> WaitingListEntry:
     return entry
 
 
+def _reserve_intro_seat(
+    *, loan: Loan, session: Session, actor: Any, membership: Membership | None
+) -> Enrolment:
+    """A seat (never a waiting-list place) for the borrower in the intro session."""
+    from sessions_app.exceptions import SessionsError
+    from sessions_app.models import EnrolmentStatus
+    from sessions_app.services import enrolment_create
+
+    if session.digibank_id != loan.digibank_id:
+        raise LendingError(_("This record belongs to another digibank."), field="intro_session")
+    activity = session.activity
+    existing = Enrolment.objects.filter(
+        activity=activity,
+        session=None if activity.is_series else session,
+        visitor=loan.visitor,
+        status=EnrolmentStatus.ENROLLED,
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        enrolment = enrolment_create(
+            activity=activity,
+            session=None if activity.is_series else session,
+            visitor=loan.visitor,
+            actor=actor,
+            membership=membership,
+        )
+    except SessionsError as error:
+        raise LendingError(error.message, field="intro_session") from None
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise LendingError(
+            _("The intro session of %(date)s is full. Choose another date.")
+            % {"date": date_format(timezone.localtime(session.starts_at), "SHORT_DATETIME_FORMAT")},
+            field="intro_session",
+        )
+    return enrolment
+
+
 @transaction.atomic
 def loan_book_pickup(
     *,
@@ -629,12 +678,13 @@ def loan_book_pickup(
     device: Device,
     pickup_at: dt.datetime | None = None,
     location: Location | None = None,
+    intro_session: Session | None = None,
+    membership: Membership | None = None,
 ) -> Loan:
     """Reserve `device` for an approved loan and plan the pick-up, in one transaction.
 
-    When the sessions app is merged, reserve the borrower's seat in the intro session here,
-    after the device is reserved and before the audit row (same transaction, so a full session
-    rolls the reservation back too).
+    With an `intro_session` (the starter course many digibanks require), the borrower's seat
+    in it is reserved in the same transaction: a full session refuses the whole booking.
     """
     loan = _lock_loan(loan)
     _require_status(loan, LoanStatus.APPROVED)
@@ -681,6 +731,12 @@ def loan_book_pickup(
     WaitingListEntry.objects.filter(loan=loan, served_at__isnull=True).update(
         served_at=timezone.now()
     )
+    if intro_session is not None:
+        loan.intro_enrolment = _reserve_intro_seat(
+            loan=loan, session=intro_session, actor=actor, membership=membership
+        )
+        loan.intro_course_required = True
+        loan.save(update_fields=["intro_enrolment", "intro_course_required"])
     audit_log(
         actor=actor,
         action="lending.loan.pickup_booked",

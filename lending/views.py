@@ -417,7 +417,9 @@ def loan_approve(request: HttpRequest, pk: int) -> HttpResponse:
         loan,
         form,
         "approve_form",
-        lambda data: services.loan_approve(loan=loan, actor=request.user, **data),
+        lambda data: services.loan_approve(
+            loan=loan, actor=request.user, membership=request.membership, **data
+        ),
         _("The request has been approved."),
     )
 
@@ -433,7 +435,9 @@ def loan_book_pickup(request: HttpRequest, pk: int) -> HttpResponse:
         loan,
         form,
         "book_form",
-        lambda data: services.loan_book_pickup(loan=loan, actor=request.user, **data),
+        lambda data: services.loan_book_pickup(
+            loan=loan, actor=request.user, membership=request.membership, **data
+        ),
         _("The device has been reserved and the pick-up planned."),
     )
 

@@ -78,7 +78,7 @@ class HelpQuestionForm(forms.Form):
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=Outcome.choices,
+        choices=[c for c in Outcome.choices if c[0] != Outcome.UNKNOWN],
         initial=Outcome.SOLVED,
         widget=forms.RadioSelect,
     )

@@ -48,6 +48,7 @@ from registration.models import (
     HelpQuestion,
     ImportBatch,
     Language,
+    Outcome,
     Participation,
     ReferrerChannel,
     TargetGroup,
@@ -1109,6 +1110,7 @@ def legacy_import(
                         participation_id=participation.pk,
                         concerned_service=service,
                         concerned_service_key=fold(service),
+                        outcome=Outcome.UNKNOWN,
                         note=row.help_question,
                     )
                 )

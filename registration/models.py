@@ -338,6 +338,8 @@ class Outcome(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up appointment")
     REFERRED_EXTERNAL = "referred_external", _("Referred to another organisation")
     REFERRED_INTERNAL = "referred_internal", _("Referred within the digibank")
+    # Only for questions brought in from old registrations, which did not note the outcome.
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class InternalDestination(models.TextChoices):

@@ -216,3 +216,13 @@ class VisitorMinimalForm(forms.Form):
     postcode = forms.CharField(
         label=_("Postcode"), max_length=4, required=False, help_text=_("Empty means unknown.")
     )
+    confirm_minor = forms.BooleanField(
+        label=_("I know this person is younger than 18 and register them anyway"),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("The person agrees"),
+        error_messages={
+            "required": _("Ask for consent first. Without consent, we cannot register.")
+        },
+    )

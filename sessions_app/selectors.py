@@ -25,6 +25,7 @@ from sessions_app.models import (
     OpeningException,
     OpeningHours,
     Session,
+    SignUp,
     ThemeWish,
     WalkIn,
     WalkInStatus,
@@ -82,6 +83,22 @@ def upcoming_sessions(
     if published_only:
         sessions = sessions.filter(activity__published=True)
     return session_rows(sessions)
+
+
+def intro_session_choices(*, digibank: Digibank, days: int = 92) -> QuerySet[Session]:
+    """Dates to come that take sign-ups, for booking a borrower's starter course (lending)."""
+    now = timezone.now()
+    return (
+        Session.objects.filter(
+            digibank=digibank,
+            starts_at__gte=now,
+            starts_at__lt=now + dt.timedelta(days=days),
+            cancelled_at__isnull=True,
+        )
+        .exclude(activity__signup=SignUp.NONE)
+        .select_related("activity")
+        .order_by("starts_at")
+    )
 
 
 def programme(*, digibank: Digibank, days: int = 92) -> list[dict]:

@@ -23,10 +23,8 @@ from digibank.audit import audit_log
 from digibank.models import Digibank, Location, Membership, Organisation, Role
 from registration.models import FormOfService, ReferrerChannel, Visitor
 from registration.services import (
-    assign_visitor_code,
     participation_cancel,
     participation_record,
-    visitor_refresh_identity,
 )
 from sessions_app import slots as slot_rules
 from sessions_app.exceptions import SessionsError
@@ -967,50 +965,6 @@ def walk_in_set_status(*, walk_in: WalkIn, status: str, actor: Any) -> WalkIn:
 
 
 # -- Visitors (minimal, for referrers) -----------------------------------------------------------
-
-
-def visitor_create_minimal(
-    *,
-    digibank: Digibank,
-    actor: Any,
-    first_name: str,
-    last_name: str,
-    birth_year: int,
-    postcode: str,
-) -> Visitor:
-    """Register a new visitor with only the four required fields (for referrers booking for
-    someone new). The desk completes the profile at the first visit."""
-    first_name, last_name, postcode = first_name.strip(), last_name.strip(), postcode.strip()
-    if not first_name or not last_name:
-        raise SessionsError(_("Give a first and a last name."), field="first_name")
-    this_year = timezone.localdate().year
-    if not 1900 <= birth_year <= this_year - 16:
-        raise SessionsError(
-            _("Give a birth year between 1900 and %(y)s.") % {"y": this_year - 16},
-            field="birth_year",
-        )
-    if postcode and not (len(postcode) == 4 and postcode.isdigit() and postcode[0] != "0"):
-        raise SessionsError(_("A Belgian postcode has 4 digits."), field="postcode")
-    visitor = Visitor(
-        digibank=digibank,
-        first_name=first_name[:100],
-        last_name=last_name[:100],
-        birth_year=birth_year,
-        postcode=postcode,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    with transaction.atomic():
-        assign_visitor_code(visitor)
-        visitor_refresh_identity(visitor)
-        visitor.save()
-        audit_log(
-            actor=actor,
-            action="registration.visitor.created",
-            obj=visitor,
-            object_repr=f"#{visitor.visitor_code}",
-            fields=["first_name", "last_name", "birth_year", "postcode"],
-        )
-    return visitor
 
 
 # -- Reminders -----------------------------------------------------------------------------------

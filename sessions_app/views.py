@@ -26,7 +26,8 @@ from digibank.models import Digibank, Location, Role
 from digibank.views import desk_location
 from registration.exceptions import RegistrationError
 from registration.forms import CONCERNED_SERVICE_SUGGESTIONS, HelpQuestionForm
-from registration.services import help_question_record
+from registration.privacy import consent_text_current
+from registration.services import help_question_record, visitor_register
 from sessions_app import selectors, services
 from sessions_app.access import (
     get_activity_for_user,
@@ -720,12 +721,21 @@ def visitor_new(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("sessions_app:book")
     form = VisitorMinimalForm(request.POST or None)
+    consent_text = consent_text_current(digibank=request.digibank)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            visitor = services.visitor_create_minimal(
-                digibank=request.digibank, actor=request.user, **form.cleaned_data
+            visitor, _created = visitor_register(
+                digibank=request.digibank,
+                actor=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_year=data["birth_year"],
+                postcode=data["postcode"].strip(),
+                consent_text=consent_text if data["consent"] else None,
+                minor_confirmed=data["confirm_minor"],
             )
-        except SessionsError as error:
+        except RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
@@ -733,4 +743,8 @@ def visitor_new(request: HttpRequest) -> HttpResponse:
             )
             separator = "&" if "?" in next_url else "?"
             return redirect(f"{next_url}{separator}visitor={visitor.pk}")
-    return render(request, "sessions_app/visitor_new.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "sessions_app/visitor_new.html",
+        {"form": form, "next": next_url, "consent_text": consent_text},
+    )

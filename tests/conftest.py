@@ -7,6 +7,32 @@ from tests.factories import DigibankFactory, LocationFactory, make_member
 
 
 @pytest.fixture(autouse=True)
+def _seeded_reference_data(request):
+    """Data migrations seed reference rows (the help categories); a transactional test flushes
+    every table afterwards, so put them back for the tests that follow."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or {"db", "transactional_db"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request, marker) else "db")
+    from importlib import import_module
+
+    from registration.models import HelpCategory
+
+    seed = import_module("registration.migrations.0002_help_categories")
+    if HelpCategory.objects.count() < len(seed.CATEGORIES):
+        for order, (code, name) in enumerate(seed.CATEGORIES):
+            HelpCategory.objects.update_or_create(
+                code=code, defaults={"name": name, "order": order}
+            )
+
+
+def _is_transactional(request, marker) -> bool:
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        return True
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

@@ -182,3 +182,15 @@ def test_a_superuser_must_set_up_two_factor(digibank):
 
     admin = UserFactory(is_superuser=True, is_staff=True)
     assert client_for(admin).get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_the_interface_is_dutch_even_when_the_browser_asks_for_english(client):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "<h1>Aanmelden</h1>" in page.content.decode()
+
+
+def test_the_language_switch_turns_english_on_and_off(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert "<h1>Log in</h1>" in client.get(reverse("account_login")).content.decode()
+    client.post(reverse("set_language"), {"language": "nl-be", "next": "/accounts/login/"})
+    assert "<h1>Aanmelden</h1>" in client.get(reverse("account_login")).content.decode()

@@ -209,6 +209,15 @@ def test_referrers_see_no_history_of_other_visitors(
 
 
 def test_a_referrer_can_register_someone_new_with_four_fields(referrer_client, digibank):
+    from registration.models import ConsentText
+
+    ConsentText.objects.create(digibank=digibank, version=1, text="We schrijven je naam op.")
+    refused = referrer_client.post(
+        reverse("sessions_app:visitor_new"),
+        {"first_name": "Jos", "last_name": "Claes", "birth_year": 1950, "postcode": "3300"},
+    )
+    assert "Vraag eerst toestemming" in refused.content.decode()
+    assert not digibank.visitors.exists()
     response = referrer_client.post(
         reverse("sessions_app:visitor_new"),
         {
@@ -216,11 +225,13 @@ def test_a_referrer_can_register_someone_new_with_four_fields(referrer_client, d
             "last_name": "Claes",
             "birth_year": 1950,
             "postcode": "3300",
+            "consent": "on",
             "next": reverse("sessions_app:book"),
         },
     )
     assert response.status_code == 302
     visitor = digibank.visitors.get()
+    assert visitor.consent_text.version == 1 and visitor.consent_given_at is not None
     assert response["Location"].endswith(f"visitor={visitor.pk}")
     assert visitor.visitor_code and visitor.pseudonymous_code
 
