@@ -147,6 +147,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _seeded_data_stays(django_db_blocker):
+    """A walkthrough ends with a flush of the whole database. Put the migrations' seed data
+    back afterwards, so that tests run later on a reused database (`--reuse-db`) find it."""
+    yield
+    with django_db_blocker.unblock():
+        _restore_seeded_help_categories()
+
+
 @pytest.fixture
 def seeded_digibank(transactional_db):
     """A digibank made the way the app makes one (target groups, consent text, themes, lending
