@@ -35,7 +35,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digibank.audit import audit_log
+from digibank.exceptions import DigibankError
 from digibank.models import AuditLogEntry, Digibank, Location, Organisation
+from digibank.uploads import CSV, XLSX, validate_upload
 from registration.exceptions import RegistrationError
 from registration.identity import edit_distance, fold, normalise_name
 from registration.models import (
@@ -1153,6 +1155,12 @@ def import_batch_upload(*, digibank: Digibank, actor: Any, uploaded_file: Any) -
             },
             field="file",
         )
+    try:  # The one upload check: known extension, content that matches it, not empty.
+        validate_upload(
+            uploaded_file, kinds=[XLSX, CSV], max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
+        )
+    except DigibankError as error:
+        raise ImportFileError(error.message, field="file") from None
     data = uploaded_file.read()
     plan = legacy_plan(digibank=digibank, data=data, filename=uploaded_file.name)
     with transaction.atomic():

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digibank.access import coordinator_required, get_scoped_or_404
+from digibank.access import coordinator_required, get_scoped_or_404, public_view
 from digibank.models import Digibank
 from registration import importing, privacy, retention
 from registration.exceptions import RegistrationError
@@ -202,6 +202,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 # -- Public privacy page -----------------------------------------------------------------------
 
 
+@public_view
 def privacy_page(request: HttpRequest, slug: str) -> HttpResponse:
     """For visitors and partners, no login: what is stored, why, how long, who sees it."""
     digibank = get_object_or_404(Digibank, slug=slug)

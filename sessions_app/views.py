@@ -21,6 +21,7 @@ from digibank.access import (
     desk_required,
     enrol_required,
     get_location_for_user,
+    public_view,
 )
 from digibank.models import Digibank, Location, Role
 from digibank.views import desk_location
@@ -107,6 +108,7 @@ def programme_internal(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_view
 def programme_public(request: HttpRequest, slug: str) -> HttpResponse:
     """The printable programme of a digibank; no login needed."""
     digibank = get_object_or_404(Digibank, slug=slug)

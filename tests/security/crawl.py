@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 from django.apps import apps
@@ -13,8 +14,36 @@ from tests.security.inventory import Route, World, project_app_labels, routes
 
 # Forms in the page header that change the session, not data: not worth filling in.
 HEADER_FORM_URL_NAMES = frozenset({"set_language", "account_logout", "digibank:switch_digibank"})
-# Tables that legitimately grow on any request (sessions, audit rows, rate limits).
+# Tables that legitimately grow on any request (audit rows). Django's sessions, the cache
+# and allauth's rate limits are not ours, so `row_counts` never looks at them.
 NOT_DATA = frozenset({"digibank.auditlogentry"})
+
+
+def readable_text(response) -> str:
+    """What a person reads in a response: the page, or the text of a downloaded XLSX, PDF or
+    CSV file (a spreadsheet is a zip: its bytes never show a name as such)."""
+    raw = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    if "pdf" in content_type:
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+    return raw.decode(errors="replace")
 
 
 def row_counts() -> dict[str, int]:

@@ -78,13 +78,48 @@ LOGIN_ONLY_URL_NAMES = frozenset(
 SKIPPED_PREFIXES = ("admin/",)
 
 # When the model behind an int argument cannot be read from its name: {url name: {arg: model}}.
-URL_MODELS: dict[str, dict[str, str]] = {}
+URL_MODELS: dict[str, dict[str, str]] = {
+    "registration:participation_create": {"pk": "registration.Visitor"},
+    "registration:follow_up_done": {"pk": "registration.HelpQuestion"},
+    "registration:merge_undo": {"pk": "registration.VisitorMerge"},
+    "registration:visitor_merge": {
+        "pk": "registration.Visitor",
+        "other_pk": "registration.Visitor#2",
+    },
+    "registration:import_preview": {"pk": "registration.ImportBatch"},
+    "registration:import_discard": {"pk": "registration.ImportBatch"},
+    "sessions_app:session_create": {"pk": "sessions_app.Activity"},
+    "sessions_app:enrol": {"pk": "sessions_app.Activity"},
+    "sessions_app:roll_call": {"pk": "sessions_app.Session"},
+    "sessions_app:roll_call_walk_in": {"pk": "sessions_app.Session"},
+    "sessions_app:roll_call_anonymous": {"pk": "sessions_app.Session"},
+    "sessions_app:theme_wish_add": {"pk": "sessions_app.Session"},
+    "sessions_app:opening_hours": {"pk": "digibank.Location"},
+    "sessions_app:day_view": {"pk": "digibank.Location"},
+    "sessions_app:walk_in_add": {"pk": "digibank.Location"},
+}
 
-# Values for non-int arguments, by argument name; a callable gets the World and the side.
+# Values for non-int arguments, by "url name:argument" or by argument name; a callable gets
+# the World and the side.
 ARG_VALUES: dict[str, Callable[[World, str], str] | str] = {
+    # A service asked about this year (the help question's), so the signal page has content.
+    "reporting:signal_detail:key": lambda world, side: (
+        world.object_for(apps.get_model("registration.HelpQuestion"), side).concerned_service_key
+    ),
     "token": lambda world, side: world.object_for(Invitation, side).token,
+    "slug": lambda world, side: world.digibank(side).slug,  # public programme, privacy page
     "key": "not-a-real-key",
     "uidb36": "1",
+}
+
+# What a POST to a URL needs besides its path, by URL name (a callable gets the World and the
+# side); without it the view rightly answers 404 for "no such visitor" whoever asks.
+POST_DATA: dict[str, Callable[[World, str], dict]] = {
+    "sessions_app:roll_call_walk_in": lambda world, side: {
+        "visitor": world.object_for(apps.get_model("registration.Visitor"), side).pk
+    },
+    # A referrer may only cancel (any other status answers 404 to them).
+    "sessions_app:appointment_status": lambda world, side: {"status": "cancelled"},
 }
 
 ALL_ROLES = (Role.VOLUNTEER, Role.COORDINATOR, Role.REFERRER, Role.DEPARTMENT)
@@ -126,11 +161,14 @@ class Route:
 
 
 def project_app_labels() -> set[str]:
+    """Our apps: under BASE_DIR, but not the packages of a virtualenv kept there (`.venv/`),
+    whose `django.contrib.sessions` rows would otherwise count as our data."""
     base = Path(settings.BASE_DIR).resolve()
     return {
         config.label
         for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(base)
+        and "site-packages" not in Path(config.path).resolve().relative_to(base).parts
     }
 
 
@@ -180,7 +218,7 @@ def _models_by_name() -> dict[str, type[models.Model]]:
 def model_for_argument(route: Route, arg: str) -> type[models.Model]:
     override = URL_MODELS.get(route.name, {}).get(arg)
     if override:
-        return apps.get_model(override)
+        return apps.get_model(override.partition("#")[0])
     by_name = _models_by_name()
     if arg not in ("pk", "id"):
         stem = arg.removesuffix("_pk").removesuffix("_id").replace("_", "")
@@ -243,11 +281,12 @@ def path_to_digibank(model: type[models.Model], depth: int = 3) -> str | None:
     return None
 
 
-def scope_kwargs(factory_cls, digibank: Digibank) -> dict[str, Digibank]:
+def scope_kwargs(factory_cls, digibank: Digibank, depth: int = 4) -> dict[str, Digibank]:
     """Arguments that put everything a factory makes into `digibank`.
 
     A field the factory derives (`digibank = SelfAttribute("visitor.digibank")`) is left to
-    it; sub-factories get `<field>__digibank` (or deeper) so related objects stay inside too.
+    it; sub-factories get `<field>__digibank` (or deeper, following their own declarations)
+    so related objects stay inside too.
     """
     declarations = factory_cls._meta.declarations
     model = factory_cls._meta.model
@@ -259,10 +298,21 @@ def scope_kwargs(factory_cls, digibank: Digibank) -> dict[str, Digibank]:
         if f.related_model is Digibank:
             if declared is None or isinstance(declared, factory.SubFactory):
                 kwargs[f.name] = digibank
-        elif isinstance(declared, factory.SubFactory):
-            inner = path_to_digibank(f.related_model, depth=2)
-            if inner:
-                kwargs[f"{f.name}__{inner}"] = digibank
+        elif isinstance(declared, factory.SubFactory) and depth > 0:
+            try:
+                inner = scope_kwargs(declared.get_factory(), digibank, depth - 1)
+            except AssertionError:  # a sub-factory outside any digibank (a user)
+                continue
+            # What the sub-factory declaration sets itself (`visitor=SelfAttribute("..visitor")`)
+            # follows the parent already.
+            own = set(getattr(declared, "_defaults", {}))
+            kwargs.update(
+                {
+                    f"{f.name}__{key}": value
+                    for key, value in inner.items()
+                    if key.split("__")[0] not in own
+                }
+            )
     if not kwargs:
         path = path_to_digibank(model)
         if path is None:
@@ -287,11 +337,48 @@ def _create_invitation(world: World, digibank: Digibank) -> Invitation:
     )
 
 
+def _made_by(role: str, factory_path: str, user_field: str, *, organisation: bool = False):
+    """Objects a member made: a referrer sees only the appointments and enrolments they made
+    themselves; a report file names the coordinator who asked for it (department staff must
+    not see that name). The suite's object is made by that member of its digibank."""
+
+    def create(world: World, digibank: Digibank) -> models.Model:
+        module_name, _, name = factory_path.rpartition(".")
+        factory_cls = getattr(importlib.import_module(module_name), name)
+        member = world.member(role, "ours" if digibank == world.ours else "theirs")
+        extra = {user_field: member}
+        if organisation:
+            extra["referrer_organisation"] = member.memberships.get(digibank=digibank).organisation
+        return factory_cls(**scope_kwargs(factory_cls, digibank), **extra)
+
+    return create
+
+
 CREATORS: dict[type[models.Model], Callable[[World, Digibank], models.Model]] = {
     Digibank: lambda world, digibank: digibank,
     Membership: _create_membership,
     Invitation: _create_invitation,
 }
+
+
+def _app_creators() -> dict[str, Callable[[World, Digibank], models.Model]]:
+    return {
+        "sessions_app.Appointment": _made_by(
+            Role.REFERRER,
+            "tests.sessions_app.factories.AppointmentFactory",
+            "booked_by",
+            organisation=True,
+        ),
+        "sessions_app.Enrolment": _made_by(
+            Role.REFERRER,
+            "tests.sessions_app.factories.EnrolmentFactory",
+            "enrolled_by",
+            organisation=True,
+        ),
+        "reporting.ReportFile": _made_by(
+            Role.COORDINATOR, "tests.reporting.factories.ReportFileFactory", "requested_by"
+        ),
+    }
 
 
 @dataclass
@@ -301,7 +388,7 @@ class World:
     ours: Digibank
     theirs: Digibank
     members: dict[tuple[str, str], object] = field(default_factory=dict)
-    objects: dict[tuple[type, str], models.Model] = field(default_factory=dict)
+    objects: dict[tuple, models.Model] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
     @classmethod
@@ -337,8 +424,9 @@ class World:
     def member(self, role: str, side: str = "ours"):
         return self.members[(role, side)]
 
-    def object_for(self, model: type[models.Model], side: str) -> models.Model:
-        key = (model, side)
+    def object_for(self, model: type[models.Model], side: str, tag: str = "") -> models.Model:
+        """The object of `model` in the side's digibank; another `tag` makes a second one."""
+        key = (model, side, tag) if tag else (model, side)
         if key not in self.objects:
             self.objects[key] = self._create(model, self.digibank(side))
         return self.objects[key]
@@ -346,6 +434,9 @@ class World:
     def _create(self, model: type[models.Model], digibank: Digibank) -> models.Model:
         if model in CREATORS:
             return CREATORS[model](self, digibank)
+        app_creator = _app_creators().get(model._meta.label)
+        if app_creator:
+            return app_creator(self, digibank)
         factories = _factories()
         if model not in factories:
             raise AssertionError(
@@ -358,9 +449,10 @@ class World:
         kwargs = {}
         for arg, kind in route.args.items():
             if kind == "int":
-                kwargs[arg] = self.object_for(model_for_argument(route, arg), side).pk
+                tag = URL_MODELS.get(route.name, {}).get(arg, "").partition("#")[2]
+                kwargs[arg] = self.object_for(model_for_argument(route, arg), side, tag).pk
             else:
-                value = ARG_VALUES.get(arg, "x")
+                value = ARG_VALUES.get(f"{route.name}:{arg}", ARG_VALUES.get(arg, "x"))
                 kwargs[arg] = value(self, side) if callable(value) else value
         try:
             return reverse(route.name, kwargs=kwargs)
@@ -368,6 +460,14 @@ class World:
             raise AssertionError(
                 f"Cannot build {route.name} with {kwargs}: add its argument to ARG_VALUES"
             ) from error
+
+    def fill(self) -> None:
+        """Make the objects of every URL with an id in both digibanks: visitors, loans,
+        appointments, report files ..., so pages have people (with names) to show or hide."""
+        for route in routes():
+            if "int" in route.args.values():
+                for side in ("ours", "theirs"):
+                    self.url(route, side)
 
     def personal_values(self, *, except_user=None) -> list[str]:
         """Names and e-mail addresses of people (members and, once they exist, visitors)."""

@@ -39,14 +39,14 @@ def test_it_accepts_a_real_spreadsheet_and_csv_files():
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("leeg.xlsx", b"", "empty"),
-        ("groot.csv", b"a;b\n" * 300, "too large"),
-        ("programma.exe", b"MZ\x90\x00\x03", "cannot be used"),
-        ("bezoekers.xls", b"\xd0\xcf\x11\xe0", "cannot be used"),
-        ("pagina.html", b"<html><script>alert(1)</script>", "cannot be used"),
-        ("verkleed.xlsx", b"MZ\x90\x00 not a spreadsheet", "does not match"),
-        ("verkleed.xlsx", b"<html><body>hello</body></html>", "does not match"),
-        ("binair.csv", b"PK\x03\x04\x00\x00\x08\x00", "does not match"),
+        ("leeg.xlsx", b"", "is leeg"),
+        ("groot.csv", b"a;b\n" * 300, "te groot"),
+        ("programma.exe", b"MZ\x90\x00\x03", "soort bestand kan niet"),
+        ("bezoekers.xls", b"\xd0\xcf\x11\xe0", "soort bestand kan niet"),
+        ("pagina.html", b"<html><script>alert(1)</script>", "soort bestand kan niet"),
+        ("verkleed.xlsx", b"MZ\x90\x00 not a spreadsheet", "past niet bij het type"),
+        ("verkleed.xlsx", b"<html><body>hello</body></html>", "past niet bij het type"),
+        ("binair.csv", b"PK\x03\x04\x00\x00\x08\x00", "past niet bij het type"),
     ],
 )
 def test_it_refuses_empty_oversized_and_wrongly_typed_files(name, content, message):
@@ -78,16 +78,19 @@ def test_every_upload_form_refuses_wrong_types_and_oversized_files(world, settin
     settings.IMPORT_MAX_UPLOAD_BYTES = 50_000
     coordinator = client_for(world.member(Role.COORDINATOR))
     checked_pages = 0
+    upload_forms = 0
     for route, html in list(pages(world, coordinator)):
         checked_pages += 1
         for form, target in data_forms(html, world.url(route)):
             if not form.has_file_input:
                 continue
             file_fields = [f.name for f in form.fields if f.type == "file"]
-            for name, content in (
-                ("programma.exe", b"MZ\x90\x00" * 100),
-                ("verkleed.xlsx", b"MZ\x90\x00" * 100),
-                ("groot.csv", b"Voornaam;Naam\n" + b"Zoe;Peeters\n" * 10_000),
+            # Each refused by the one upload check (digibank.uploads.validate_upload), whose
+            # Dutch message the page shows.
+            for name, content, message in (
+                ("programma.exe", b"MZ\x90\x00" * 100, "Dit soort bestand kan niet"),
+                ("verkleed.xlsx", b"MZ\x90\x00" * 100, "past niet bij het type"),
+                ("groot.csv", b"Voornaam;Naam\n" + b"Zoe;Peeters\n" * 10_000, "te groot"),
             ):
                 before = row_counts()
                 data = form.filled("test")
@@ -96,4 +99,7 @@ def test_every_upload_form_refuses_wrong_types_and_oversized_files(world, settin
                 response = coordinator.post(target, data, follow=True)
                 assert response.status_code < 500, f"{target} with {name}"
                 assert row_counts() == before, f"{target} accepted {name}"
+                assert message in response.content.decode(), f"{target} with {name}"
+                upload_forms += 1
     assert checked_pages >= 8
+    assert upload_forms >= 3  # the legacy import at least
