@@ -162,7 +162,21 @@ class EligibilityForm(forms.Form):
         self.fields["referrer_organisation"].queryset = _organisations(digibank)
 
 
-class ApproveForm(forms.Form):
+class PageIdsMixin:
+    """The loan page shows several of these forms at once: each form class gets its own id
+    prefix, so a label, help text or error never points at another form's field. Field names,
+    and so what is posted, stay the same."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(PageIdsMixin, forms.Form):
+    id_prefix = "approve"
+
     eligibility_check = forms.ModelChoiceField(
         label=_("Eligibility"), queryset=EligibilityCheck.objects.none(), required=False
     )
@@ -199,7 +213,9 @@ class ApproveForm(forms.Form):
         self.fields["intro_session"].queryset = intro_session_choices(digibank=loan.digibank)
 
 
-class BookPickupForm(forms.Form):
+class BookPickupForm(PageIdsMixin, forms.Form):
+    id_prefix = "book"
+
     device = forms.ModelChoiceField(label=_("Device"), queryset=Device.objects.none())
     pickup_at = forms.DateTimeField(label=_("Pick-up appointment"), widget=DATETIME, required=False)
     location = forms.ModelChoiceField(
@@ -219,7 +235,9 @@ class BookPickupForm(forms.Form):
         self.fields["intro_session"].queryset = intro_session_choices(digibank=loan.digibank)
 
 
-class PickupForm(forms.Form):
+class PickupForm(PageIdsMixin, forms.Form):
+    id_prefix = "pickup"
+
     picked_up_on = forms.DateField(label=_("Picked up on"), widget=DATE)
     location = forms.ModelChoiceField(
         label=_("Location"), queryset=Location.objects.none(), required=False
@@ -234,12 +252,16 @@ class PickupForm(forms.Form):
         self.fields["location"].queryset = _locations(loan.digibank)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PageIdsMixin, forms.Form):
+    id_prefix = "extend"
+
     new_due_date = forms.DateField(label=_("New due date"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PageIdsMixin, forms.Form):
+    id_prefix = "return"
+
     returned_on = forms.DateField(label=_("Returned on"), widget=DATE)
     condition = forms.ChoiceField(label=_("Condition"), choices=DeviceCondition.choices)
     notes = forms.CharField(
@@ -247,20 +269,28 @@ class ReturnForm(forms.Form):
     )
 
 
-class LostForm(forms.Form):
+class LostForm(PageIdsMixin, forms.Form):
+    id_prefix = "lost"
+
     lost_on = forms.DateField(label=_("Lost or stolen on"), widget=DATE)
     notes = forms.CharField(label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PageIdsMixin, forms.Form):
+    id_prefix = "reason"
+
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CheckInPlanForm(forms.Form):
+class CheckInPlanForm(PageIdsMixin, forms.Form):
+    id_prefix = "checkin_plan"
+
     planned_on = forms.DateField(label=_("Check-in on"), widget=DATE)
 
 
-class CheckInRecordForm(forms.Form):
+class CheckInRecordForm(PageIdsMixin, forms.Form):
+    id_prefix = "checkin"
+
     done_on = forms.DateField(label=_("Done on"), widget=DATE)
     notes = forms.CharField(
         label=_("How is it going?"), widget=forms.Textarea(attrs={"rows": 2}), required=False

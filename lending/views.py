@@ -348,6 +348,19 @@ def _render_loan(request: HttpRequest, loan: Loan, bound: dict | None = None, st
         **selectors.loan_detail_context(loan=loan),
         **_loan_forms(loan, bound=bound),
     }
+    # One record form per open check-in, each with its own ids (the posted one keeps its errors).
+    record_form = context.pop("check_in_record_form", None)
+    if record_form is not None:
+        for check_in in context.get("check_ins", []):
+            if check_in.done_on is None:
+                check_in.record_form = (
+                    record_form
+                    if getattr(record_form, "check_in_pk", None) == check_in.pk
+                    else CheckInRecordForm(
+                        initial={"done_on": timezone.localdate()},
+                        auto_id=f"checkin{check_in.pk}_%s",
+                    )
+                )
     return render(request, "lending/loan_detail.html", context, status=status)
 
 
@@ -533,10 +546,12 @@ def loan_check_in_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def check_in_record(request: HttpRequest, pk: int) -> HttpResponse:
     check_in = get_check_in_for_user(request, pk)
     loan = get_loan_for_user(request, check_in.loan_id)
+    form = CheckInRecordForm(request.POST, auto_id=f"checkin{check_in.pk}_%s")
+    form.check_in_pk = check_in.pk
     return _loan_action(
         request,
         loan,
-        CheckInRecordForm(request.POST),
+        form,
         "check_in_record_form",
         lambda data: services.check_in_record(check_in=check_in, actor=request.user, **data),
         _("The check-in has been recorded."),

@@ -402,7 +402,10 @@ def digipunt_list(request: HttpRequest) -> HttpResponse:
 def opening_hours(request: HttpRequest, pk: int) -> HttpResponse:
     location = get_location_for_user(request, pk)
     hours_form = OpeningHoursForm(request.POST if "add_hours" in request.POST else None)
-    exception_form = OpeningExceptionForm(request.POST if "add_exception" in request.POST else None)
+    exception_form = OpeningExceptionForm(
+        request.POST if "add_exception" in request.POST else None,
+        auto_id="exception_%s",  # the two forms share field names; ids must differ
+    )
     if request.method == "POST":
         form, service = (
             (hours_form, services.opening_hours_add)

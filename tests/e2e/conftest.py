@@ -68,9 +68,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def viewport() -> dict[str, int]:
+def viewport(request) -> dict[str, int]:
     """1024x768 (a tablet at the desk) unless a test parametrizes it over VIEWPORTS."""
-    return TABLET
+    return getattr(request, "param", TABLET)
 
 
 class PageProblems:
@@ -145,3 +145,50 @@ def page(new_page) -> Page:
 def _fast_password_hashing(settings):
     """Real password hashes cost about a second each; the walkthroughs make and check many."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_data_stays(django_db_blocker):
+    """A walkthrough ends with a flush of the whole database. Put the migrations' seed data
+    back afterwards, so that tests run later on a reused database (`--reuse-db`) find it."""
+    yield
+    with django_db_blocker.unblock():
+        _restore_seeded_help_categories()
+
+
+@pytest.fixture
+def seeded_digibank(transactional_db):
+    """A digibank made the way the app makes one (target groups, consent text, themes, lending
+    defaults from every app's hook), with two locations and a referring organisation."""
+    import datetime as dt
+
+    from digibank.models import Location
+    from digibank.services import digibank_create
+    from tests.factories import LocationFactory, OrganisationFactory
+
+    _restore_seeded_help_categories()
+    digibank = digibank_create(
+        slug="tienen",
+        name="Digibank Tienen",
+        start_date=dt.date(2024, 1, 1),
+        municipalities=["Tienen"],
+    )
+    LocationFactory(digibank=digibank, name="Bibliotheek Tienen", municipality="Tienen")
+    LocationFactory(
+        digibank=digibank, name="Digipunt OCMW", kind=Location.Kind.MOBILE, municipality="Tienen"
+    )
+    OrganisationFactory(digibank=digibank, name="OCMW Tienen", is_referrer=True)
+    return digibank
+
+
+def _restore_seeded_help_categories() -> None:
+    """The help categories come from a data migration. `--reuse-db` serialises the test database
+    as an earlier transactional run left it (flushed), so put them back when they are missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from registration.models import HelpCategory
+
+    if not HelpCategory.objects.exists():
+        importlib.import_module("registration.migrations.0002_help_categories").seed(apps, None)
