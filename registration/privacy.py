@@ -14,13 +14,9 @@ from digibank.audit import audit_log
 from digibank.models import AuditLogEntry, Digibank
 from registration.exceptions import RegistrationError
 from registration.models import ConsentText, Visitor
+from registration.selectors import current_consent_text
 
 VISITOR_VIEWED = "registration.visitor.viewed"
-
-
-def consent_text_current(*, digibank: Digibank) -> ConsentText | None:
-    """The version the registration form shows: the latest one."""
-    return ConsentText.objects.filter(digibank=digibank).order_by("-version").first()
 
 
 def consent_text_publish(*, digibank: Digibank, actor: Any, text: str) -> ConsentText:
@@ -31,7 +27,7 @@ def consent_text_publish(*, digibank: Digibank, actor: Any, text: str) -> Consen
     with transaction.atomic():
         Digibank.objects.select_for_update().filter(pk=digibank.pk).first()
         current = ConsentText.objects.filter(digibank=digibank).aggregate(v=Max("version"))["v"]
-        latest = consent_text_current(digibank=digibank)
+        latest = current_consent_text(digibank=digibank)
         if latest is not None and latest.text.strip() == text:
             raise RegistrationError(
                 _("This text is the same as the current version."), field="text"

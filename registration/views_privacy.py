@@ -24,6 +24,7 @@ from registration.forms_privacy import (
 )
 from registration.models import ConsentText, ImportBatch
 from registration.resources import export_build
+from registration.selectors import current_consent_text
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -211,7 +212,7 @@ def privacy_page(request: HttpRequest, slug: str) -> HttpResponse:
         "registration/privacy_page.html",
         {
             "digibank": digibank,
-            "consent": privacy.consent_text_current(digibank=digibank),
+            "consent": current_consent_text(digibank=digibank),
             "retention_years": digibank.retention_months // 12,
             "retention_whole_years": digibank.retention_months % 12 == 0,
         },

@@ -27,7 +27,7 @@ from digibank.models import Digibank, Location, Role
 from digibank.views import desk_location
 from registration.exceptions import RegistrationError
 from registration.forms import CONCERNED_SERVICE_SUGGESTIONS, HelpQuestionForm
-from registration.privacy import consent_text_current
+from registration.selectors import current_consent_text
 from registration.services import help_question_record, visitor_register
 from sessions_app import selectors, services
 from sessions_app.access import (
@@ -723,7 +723,7 @@ def visitor_new(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("sessions_app:book")
     form = VisitorMinimalForm(request.POST or None)
-    consent_text = consent_text_current(digibank=request.digibank)
+    consent_text = current_consent_text(digibank=request.digibank)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from digibank.audit import audit_log
 from digibank.models import AuditLogEntry, Role
 from registration.models import ConsentText
-from registration.privacy import consent_text_current
 from registration.retention import anonymise_expired_visitors
+from registration.selectors import current_consent_text
 from tests.access import assert_anonymous_redirected, assert_roles_refused, client_for
 from tests.factories import make_member
 from tests.registration_factories import VisitorFactory
@@ -28,7 +28,7 @@ def test_coordinator_sees_the_versions(bank, bank_coordinator_client):
 def test_publishing_makes_a_new_current_version(bank, bank_coordinator, bank_coordinator_client):
     response = bank_coordinator_client.post(CONSENT, {"text": NEW_TEXT})
     assert response.status_code == 302
-    current = consent_text_current(digibank=bank)
+    current = current_consent_text(digibank=bank)
     assert (current.version, current.text, current.created_by) == (2, NEW_TEXT, bank_coordinator)
     assert ConsentText.objects.filter(digibank=bank).count() == 2  # version 1 is kept
     assert AuditLogEntry.objects.filter(
@@ -64,7 +64,7 @@ def test_publishing_the_same_or_an_empty_text_is_refused(bank, bank_coordinator_
 def test_versions_are_per_digibank(bank, other_digibank, bank_coordinator_client):
     ConsentText.objects.create(digibank=other_digibank, version=1, text="Andere tekst van Aalst")
     bank_coordinator_client.post(CONSENT, {"text": NEW_TEXT})
-    assert consent_text_current(digibank=other_digibank).text == "Andere tekst van Aalst"
+    assert current_consent_text(digibank=other_digibank).text == "Andere tekst van Aalst"
     assert "Andere tekst" not in bank_coordinator_client.get(CONSENT).content.decode()
 
 
@@ -166,7 +166,7 @@ def test_privacy_page_is_public_and_specific_to_the_digibank(bank, client):
     assert "Digibank Tienen" in content
     assert "privacy@digibank-tienen.be" in content
     assert "2" in content and ("2 years" in content or "2 jaar" in content)
-    assert consent_text_current(digibank=bank).text[:30] in content
+    assert current_consent_text(digibank=bank).text[:30] in content
     assert "<h1" in content and "<form" not in content.split("<main")[1].split("</main>")[0]
 
 
