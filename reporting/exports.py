@@ -154,41 +154,47 @@ def visitor_cells(visitor: dict) -> list[Any]:
 
 
 def render_xlsx(data: dict) -> bytes:
-    """A summary sheet and the pseudonymous visitor sheet, streamed (write-only workbook:
-    about 100 000 visitor rows for all digibanks)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """A summary sheet and the pseudonymous visitor sheet (about 100 000 rows for all
+    digibanks), written with xlsxwriter: it streams rows several times faster than openpyxl.
+    Strings are never turned into formulas, numbers or links, on top of `escape_formula`."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    bold = workbook.add_format({"bold": True})
 
     def header(sheet, titles):
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=escape_formula(title))
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.write_row(0, 0, [escape_formula(title) for title in titles], bold)
 
-    summary = workbook.create_sheet(_("Summary")[:31])
-    summary.column_dimensions["A"].width = 30
-    summary.column_dimensions["B"].width = 50
-    summary.column_dimensions["C"].width = 30
+    summary = workbook.add_worksheet(_("Summary")[:31])
+    summary.set_column(0, 0, 30)
+    summary.set_column(1, 1, 50)
+    summary.set_column(2, 2, 30)
     header(summary, [_("Section"), _("Item"), _("Value")])
+    row_number = 1
     for row in summary_rows(data):
-        summary.append([escape_formula(v) for v in row])
-    summary.append([])
+        summary.write_row(row_number, 0, [escape_formula(v) for v in row])
+        row_number += 1
+    row_number += 1
     for section, meaning in summary_legend().items():
-        summary.append([escape_formula(section), escape_formula(meaning)])
+        summary.write_row(row_number, 0, [escape_formula(section), escape_formula(meaning)])
+        row_number += 1
 
-    sheet = workbook.create_sheet(_("Visitors (pseudonymous)")[:31])
-    sheet.freeze_panes = "A2"
+    sheet = workbook.add_worksheet(_("Visitors (pseudonymous)")[:31])
+    sheet.freeze_panes(1, 0)
     header(sheet, visitor_header())
-    for visitor in data["visitors"]:
-        sheet.append([escape_formula(v) for v in visitor_cells(visitor)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    for row_number, visitor in enumerate(data["visitors"], start=1):
+        sheet.write_row(row_number, 0, [escape_formula(v) for v in visitor_cells(visitor)])
+    workbook.close()
     return buffer.getvalue()
 
 
